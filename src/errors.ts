@@ -1,0 +1,172 @@
+/**
+ * Errors of codex-rpc. Every error the library throws or rejects with is an {@link AgentError}
+ * with a stable string `code`; messages say what happened and what to do about it.
+ *
+ * This module imports nothing of ours, so every layer can use it.
+ */
+
+/** The stable codes of {@link AgentError}; match on these, not on messages. */
+export const AGENT_ERROR_CODES = [
+  "INVALID_CONFIG",
+  "BACKEND_START",
+  "BACKEND_EXITED",
+  "PROTOCOL",
+  "RPC",
+  "OVERLOADED",
+  "RUNNER_BUSY",
+  "TURN_TIMEOUT",
+  "TURN_FAILED",
+  "ABORTED",
+  "CLOSED",
+  "OUTPUT_INVALID",
+  "NO_ACTIVE_TURN",
+] as const;
+
+/** One of {@link AGENT_ERROR_CODES}. */
+export type AgentErrorCode = (typeof AGENT_ERROR_CODES)[number];
+
+/** Options shared by every {@link AgentError} constructor. */
+export interface AgentErrorOptions {
+  /** The error that led to this one, if any. */
+  readonly cause?: unknown;
+}
+
+/** Base class of every error codex-rpc raises; `code` is stable across versions. */
+export class AgentError extends Error {
+  override readonly name: string = "AgentError";
+  readonly code: AgentErrorCode;
+
+  constructor(code: AgentErrorCode, message: string, options?: AgentErrorOptions) {
+    super(message, options?.cause === undefined ? undefined : { cause: options.cause });
+    this.code = code;
+  }
+}
+
+/** A configuration value was rejected before any traffic; `field` names it. */
+export class InvalidConfigError extends AgentError {
+  override readonly name = "InvalidConfigError";
+  constructor(
+    readonly field: string,
+    message: string,
+    options?: AgentErrorOptions,
+  ) {
+    super("INVALID_CONFIG", message, options);
+  }
+}
+
+/** How a backend process ended: its exit code or signal, and the tail of its stderr. */
+export interface ProcessExitInfo {
+  readonly exitCode: number | null;
+  readonly signal: string | null;
+  readonly stderrTail: string;
+}
+
+/** Describes an exit for a person: "exit code 1", "signal SIGKILL". */
+export function describeExit(exit: Pick<ProcessExitInfo, "exitCode" | "signal">): string {
+  if (exit.signal) return `signal ${exit.signal}`;
+  if (exit.exitCode !== null) return `exit code ${exit.exitCode}`;
+  return "an unknown cause";
+}
+
+function withStderr(message: string, stderrTail: string): string {
+  const tail = stderrTail.trim();
+  return tail ? `${message}\n--- stderr (tail) ---\n${tail}` : message;
+}
+
+/** The backend process could not be started or did not complete the handshake. */
+export class BackendStartError extends AgentError {
+  override readonly name = "BackendStartError";
+  constructor(
+    message: string,
+    readonly exit?: ProcessExitInfo,
+    options?: AgentErrorOptions,
+  ) {
+    super("BACKEND_START", exit ? withStderr(message, exit.stderrTail) : message, options);
+  }
+}
+
+/** The backend process ended while work was pending; carries its exit code or signal and stderr tail. */
+export class BackendExitedError extends AgentError {
+  override readonly name = "BackendExitedError";
+  readonly exitCode: number | null;
+  readonly signal: string | null;
+  readonly stderrTail: string;
+  constructor(
+    readonly exit: ProcessExitInfo,
+    doing: string,
+    options?: AgentErrorOptions,
+  ) {
+    super(
+      "BACKEND_EXITED",
+      withStderr(
+        `The codex app-server exited (${describeExit(exit)}) while ${doing}. ` +
+          "Check the stderr tail below; the next use of the factory starts a new backend.",
+        exit.stderrTail,
+      ),
+      options,
+    );
+    this.exitCode = exit.exitCode;
+    this.signal = exit.signal;
+    this.stderrTail = exit.stderrTail;
+  }
+}
+
+/** The server answered a request with a JSON-RPC error; keeps its code, message and data. */
+export class RpcError extends AgentError {
+  override readonly name = "RpcError";
+  constructor(
+    readonly method: string,
+    readonly rpcCode: number,
+    readonly rpcMessage: string,
+    readonly data?: unknown,
+    options?: AgentErrorOptions & { readonly code?: "RPC" | "OVERLOADED" },
+  ) {
+    super(
+      options?.code ?? "RPC",
+      `The app-server rejected ${method} with error ${rpcCode}: ${rpcMessage}`,
+      options,
+    );
+  }
+}
+
+/** A message broke the protocol: not JSON, or not the shape its schema requires. */
+export class ProtocolError extends AgentError {
+  override readonly name = "ProtocolError";
+  constructor(
+    message: string,
+    readonly method?: string,
+    options?: AgentErrorOptions,
+  ) {
+    super("PROTOCOL", message, options);
+  }
+}
+
+/** A turn ended with status "failed"; carries the server's message and error info. */
+export class TurnFailedError extends AgentError {
+  override readonly name = "TurnFailedError";
+  constructor(
+    message: string,
+    readonly errorInfo: unknown,
+    readonly turnId: string | undefined,
+    options?: AgentErrorOptions,
+  ) {
+    super("TURN_FAILED", message, options);
+  }
+}
+
+/** A turn ran past its deadline; it was interrupted on the server and the runner is usable again. */
+export class TurnTimeoutError extends AgentError {
+  override readonly name = "TurnTimeoutError";
+  constructor(
+    readonly timeoutSeconds: number,
+    readonly turnId: string | undefined,
+    options?: AgentErrorOptions,
+  ) {
+    super(
+      "TURN_TIMEOUT",
+      `The turn did not complete within ${timeoutSeconds} s; it was interrupted. ` +
+        "The runner can take another turn (for example a shorter or repair prompt), or pass a larger timeoutSeconds.",
+      options,
+    );
+  }
+}
