@@ -1,0 +1,298 @@
+/**
+ * One `codex app-server` process and the typed connection to it: resolves the binary, spawns
+ * it, completes the handshake, routes notifications and server requests to conversations by
+ * thread id, and fails everything pending at once if the process dies.
+ */
+import type { Disposable } from "vscode-jsonrpc/node";
+import { AgentError, BackendExitedError, BackendStartError, describeExit, type ProcessExitInfo, type ProtocolError } from "../errors.ts";
+import { checkEnvelope } from "../protocol/envelope.ts";
+import type { InitializeResult } from "../protocol/clientRequests.ts";
+import { ProtocolConnection, type OverloadRetryOptions } from "../protocol/protocolConnection.ts";
+import { notificationThreadId, type ServerNotification } from "../protocol/serverNotifications.ts";
+import { SERVER_REQUESTS, type ServerRequestMethod } from "../protocol/serverRequests.ts";
+import { startChildProcess, type ChildProcessTransport } from "../transport/childProcessTransport.ts";
+import { approvalAnswer, defaultAnswer, isApprovalMethod } from "./approvals.ts";
+import { resolveCodexBinary, type ResolvedCodexBinary } from "./resolveCodexBinary.ts";
+
+/** Default deadline of start-up (spawn + initialize), in seconds. */
+export const DEFAULT_START_TIMEOUT_SECONDS = 30;
+
+/** How codex-rpc introduces itself in `initialize`. */
+export const DEFAULT_CLIENT_INFO = { name: "codex-rpc", title: "codex-rpc", version: "0.1.0" } as const;
+
+/** Configuration of a backend process. */
+export interface CodexBackendConfig {
+  /** Each passed to codex as `-c <override>` (MCP servers, for example `mcp_servers.x.command="..."`). */
+  readonly mcpConfigOverrides?: readonly string[];
+  /** The codex binary; else CODEX_BIN, the bundled @openai/codex, `codex` on PATH. */
+  readonly codexBin?: string;
+  /** Other `-c key=value` overrides, passed after the MCP ones. */
+  readonly configOverrides?: readonly string[];
+  /** Variables added to the child's environment (over the inherited ones). */
+  readonly env?: Readonly<Record<string, string | undefined>>;
+  /** Inherit the caller's environment (default true); false passes only `env`. */
+  readonly inheritEnv?: boolean;
+  /** Deadline of spawn + handshake, in seconds; default 30. */
+  readonly startTimeoutSeconds?: number;
+  /** Ask for the experimental API at initialize (needed for dynamic tools); default false. */
+  readonly experimentalApi?: boolean;
+  /** Client identity sent at initialize. */
+  readonly clientInfo?: { readonly name: string; readonly title?: string; readonly version: string };
+  /** Retry policy for "Server overloaded" errors. */
+  readonly overloadRetry?: OverloadRetryOptions;
+  /** Called for every message that broke the protocol (for logs); the backend goes on. */
+  readonly onProtocolError?: (error: ProtocolError) => void;
+  /** Spawns the process; for tests. Default: cross-spawn. */
+  readonly spawn?: typeof import("cross-spawn").spawn;
+}
+
+/** What a conversation registers to receive its thread's traffic. */
+export interface ThreadRoute {
+  onNotification(notification: ServerNotification): void;
+  /** A notification of this thread that failed its schema. */
+  onInvalidNotification(method: string, params: unknown, error: ProtocolError): void;
+  /** Answers a server request of this thread. */
+  onServerRequest(method: ServerRequestMethod, params: Record<string, unknown>): Promise<unknown>;
+  /** The backend died or closed; fail what is pending. */
+  onBackendGone(error: AgentError): void;
+}
+
+/** Lifecycle of a backend. */
+export type CodexBackendState = "new" | "starting" | "running" | "exited" | "closed";
+
+/** A codex app-server process with its connection; see the module comment. */
+export class CodexBackend implements AsyncDisposable {
+  private stateValue: CodexBackendState = "new";
+  private starting: Promise<this> | undefined;
+  private closing: Promise<void> | undefined;
+  private transport: ChildProcessTransport | undefined;
+  private connectionValue: ProtocolConnection | undefined;
+  private initializeResultValue: InitializeResult | undefined;
+  private binaryValue: ResolvedCodexBinary | undefined;
+  private goneError: AgentError | undefined;
+  private readonly routes = new Map<string, ThreadRoute>();
+  private readonly globalListeners = new Set<(notification: ServerNotification) => void>();
+  private readonly exitListeners = new Set<(error: AgentError) => void>();
+
+  constructor(readonly config: CodexBackendConfig = {}) {}
+
+  /** Current lifecycle state. */
+  get state(): CodexBackendState {
+    return this.stateValue;
+  }
+
+  /** The binary in use, once started. */
+  get binary(): ResolvedCodexBinary | undefined {
+    return this.binaryValue;
+  }
+
+  /** What the server answered to `initialize`. */
+  get initializeResult(): InitializeResult | undefined {
+    return this.initializeResultValue;
+  }
+
+  /** The process id, while running. */
+  get pid(): number | undefined {
+    return this.transport?.pid;
+  }
+
+  /** How the process ended, once it has. */
+  get exitInfo(): ProcessExitInfo | undefined {
+    return this.transport?.exitInfo;
+  }
+
+  /** The typed connection; throws CLOSED unless the backend is running. */
+  get connection(): ProtocolConnection {
+    if (this.stateValue !== "running" || !this.connectionValue) throw this.notRunningError();
+    return this.connectionValue;
+  }
+
+  /** Spawns the app-server and completes the handshake; idempotent while running. */
+  start(): Promise<this> {
+    if (this.stateValue === "running") return Promise.resolve(this);
+    if (this.starting) return this.starting;
+    if (this.stateValue === "closed") return Promise.reject(new AgentError("CLOSED", "This CodexBackend was closed; create a new one."));
+    if (this.stateValue === "exited") return Promise.reject(this.notRunningError());
+    this.stateValue = "starting";
+    this.starting = this.startProcess().finally(() => {
+      this.starting = undefined;
+    });
+    return this.starting;
+  }
+
+  /** Stops the process (end stdin, then SIGTERM, then SIGKILL); pending work rejects with CLOSED. Idempotent. */
+  close(): Promise<void> {
+    if (this.closing) return this.closing;
+    const wasState = this.stateValue;
+    this.stateValue = "closed";
+    const error = new AgentError("CLOSED", "The codex backend was closed while this was pending.");
+    this.closing = (async () => {
+      await this.starting?.catch(() => {});
+      if (wasState !== "exited") this.gone(error);
+      this.connectionValue?.close(error);
+      await this.transport?.close();
+    })();
+    return this.closing;
+  }
+
+  /** Same as {@link close}. */
+  [Symbol.asyncDispose](): Promise<void> {
+    return this.close();
+  }
+
+  /** Routes a thread's notifications and server requests to `route` until disposed. */
+  registerThread(threadId: string, route: ThreadRoute): Disposable {
+    this.routes.set(threadId, route);
+    return {
+      dispose: () => {
+        if (this.routes.get(threadId) === route) this.routes.delete(threadId);
+      },
+    };
+  }
+
+  /** Listens to notifications that belong to no thread (configWarning, account updates...). */
+  onGlobalNotification(listener: (notification: ServerNotification) => void): Disposable {
+    this.globalListeners.add(listener);
+    return { dispose: () => this.globalListeners.delete(listener) };
+  }
+
+  /** Called once when the backend stops being usable (process exit or close). */
+  onGone(listener: (error: AgentError) => void): Disposable {
+    this.exitListeners.add(listener);
+    return { dispose: () => this.exitListeners.delete(listener) };
+  }
+
+  private async startProcess(): Promise<this> {
+    const binary = resolveCodexBinary({ codexBin: this.config.codexBin, env: this.config.env ?? process.env });
+    this.binaryValue = binary;
+    const args = [
+      ...binary.prefixArgs,
+      ...(this.config.mcpConfigOverrides ?? []).flatMap((override) => ["-c", override]),
+      ...(this.config.configOverrides ?? []).flatMap((override) => ["-c", override]),
+      "app-server",
+    ];
+    const inherited = this.config.inheritEnv === false ? {} : process.env;
+    const transport = startChildProcess({
+      command: binary.path,
+      args,
+      env: { ...binary.env, ...inherited, ...this.config.env },
+      checkMessage: checkEnvelope,
+      ...(this.config.spawn ? { spawn: this.config.spawn } : {}),
+    });
+    this.transport = transport;
+    const connection = new ProtocolConnection({
+      reader: transport.reader,
+      writer: transport.writer,
+      onProtocolError: (error) => this.config.onProtocolError?.(error),
+      ...(this.config.overloadRetry ? { overloadRetry: this.config.overloadRetry } : {}),
+    });
+    this.connectionValue = connection;
+    this.wire(connection);
+    void transport.exited.then((exit) => this.onProcessExit(exit));
+
+    const timeoutSeconds = this.config.startTimeoutSeconds ?? DEFAULT_START_TIMEOUT_SECONDS;
+    const deadline = AbortSignal.timeout(timeoutSeconds * 1000);
+    try {
+      const started = Promise.race([
+        connection.request(
+          "initialize",
+          {
+            clientInfo: this.config.clientInfo ?? DEFAULT_CLIENT_INFO,
+            capabilities: { experimentalApi: this.config.experimentalApi ?? false },
+          },
+          { signal: deadline },
+        ),
+        transport.exited.then((exit) => Promise.reject(exitedDuringStart(binary, exit))),
+      ]);
+      this.initializeResultValue = await started;
+      await connection.notify("initialized");
+    } catch (error) {
+      const exit = transport.exitInfo ?? (await transport.close({ graceMs: 500, termGraceMs: 1000 }));
+      this.stateValue = "exited";
+      connection.close(error);
+      if (error instanceof BackendStartError) throw error;
+      if (deadline.aborted) {
+        throw new BackendStartError(
+          `The codex app-server (${binary.path}) did not answer initialize within ${timeoutSeconds} s; it was stopped. ` +
+            "Check the stderr tail below, or raise startTimeoutSeconds.",
+          exit,
+          { cause: error },
+        );
+      }
+      throw new BackendStartError(
+        `The codex app-server (${binary.path}) failed the handshake: ${error instanceof Error ? error.message : String(error)}`,
+        exit,
+        { cause: error },
+      );
+    }
+    if (this.stateValue !== "starting") {
+      // close() was called during start-up.
+      throw new AgentError("CLOSED", "The codex backend was closed while it was starting.");
+    }
+    this.stateValue = "running";
+    return this;
+  }
+
+  private wire(connection: ProtocolConnection): void {
+    connection.onNotification((notification) => {
+      const threadId = notificationThreadId(notification.params);
+      const route = threadId === undefined ? undefined : this.routes.get(threadId);
+      if (route) route.onNotification(notification);
+      else if (threadId === undefined) for (const listener of this.globalListeners) listener(notification);
+      // A notification for a thread nobody here owns (another client's, or a closed runner's) is dropped.
+    });
+    connection.onInvalidNotification((method, params, error) => {
+      const threadId = notificationThreadId(params);
+      if (threadId !== undefined) this.routes.get(threadId)?.onInvalidNotification(method, params, error);
+    });
+    for (const method of Object.keys(SERVER_REQUESTS) as ServerRequestMethod[]) {
+      connection.serverRequests.set(method, (params) => this.routeServerRequest(method, params as Record<string, unknown>) as never);
+    }
+  }
+
+  private async routeServerRequest(method: ServerRequestMethod, params: Record<string, unknown>): Promise<unknown> {
+    const threadId = typeof params.threadId === "string" ? params.threadId : typeof params.conversationId === "string" ? params.conversationId : undefined;
+    const route = threadId === undefined ? undefined : this.routes.get(threadId);
+    if (route) return route.onServerRequest(method, params);
+    return unroutedAnswer(method, params);
+  }
+
+  private onProcessExit(exit: ProcessExitInfo): void {
+    if (this.stateValue === "closed" || this.stateValue === "new") return;
+    if (this.stateValue === "starting") return; // start() reports it
+    this.stateValue = "exited";
+    const error = new BackendExitedError(exit, "work was pending");
+    this.connectionValue?.close(error);
+    this.gone(error);
+  }
+
+  private gone(error: AgentError): void {
+    if (this.goneError) return;
+    this.goneError = error;
+    for (const route of [...this.routes.values()]) route.onBackendGone(error);
+    this.routes.clear();
+    for (const listener of [...this.exitListeners]) listener(error);
+  }
+
+  private notRunningError(): AgentError {
+    if (this.stateValue === "exited" && this.goneError) return this.goneError;
+    if (this.stateValue === "closed") return new AgentError("CLOSED", "This CodexBackend was closed; create a new one.");
+    return new AgentError("CLOSED", "The codex backend is not running; call start() first.");
+  }
+}
+
+function exitedDuringStart(binary: ResolvedCodexBinary, exit: ProcessExitInfo): BackendStartError {
+  return new BackendStartError(
+    `The codex app-server (${binary.path}) exited during start-up (${describeExit(exit)}). ` +
+      "Check the stderr tail below; a bad -c override or an unreadable CODEX_HOME are common causes.",
+    exit,
+  );
+}
+
+/** Fail-closed answers for server requests of threads no runner here owns. */
+function unroutedAnswer(method: ServerRequestMethod, params: Record<string, unknown>): unknown {
+  if (isApprovalMethod(method)) return approvalAnswer(method, params as never, "decline");
+  const fallback = defaultAnswer(method, params);
+  if (fallback) return fallback.answer;
+  throw new AgentError("RPC", `codex-rpc cannot answer ${method}: no credentials or attestation are available to it.`);
+}

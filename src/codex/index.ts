@@ -1,0 +1,13 @@
+/** The Codex adapter: the port implemented on `codex app-server`. */
+export { CodexAgentRunner, DEFAULT_INTERRUPT_SETTLE_SECONDS } from "./codexAgentRunner.ts";
+export type { CodexAgentRunnerOptions } from "./codexAgentRunner.ts";
+export { CodexAgentSessionFactory } from "./codexAgentSessionFactory.ts";
+export type { CodexAgentSessionFactoryOptions } from "./codexAgentSessionFactory.ts";
+export { CodexBackend, DEFAULT_CLIENT_INFO, DEFAULT_START_TIMEOUT_SECONDS } from "./codexBackend.ts";
+export type { CodexBackendConfig, CodexBackendState, ThreadRoute } from "./codexBackend.ts";
+export { parseAgentConfig } from "./agentConfig.ts";
+export type { ParsedAgentConfig } from "./agentConfig.ts";
+export { APPROVAL_DECISIONS } from "./approvals.ts";
+export type { ApprovalDecision, ApprovalHandler, ApprovalKind, ApprovalRequest, DecidedBy } from "./approvals.ts";
+export { resolveCodexBinary } from "./resolveCodexBinary.ts";
+export type { CodexBinarySource, ResolvedCodexBinary, ResolveCodexBinaryOptions } from "./resolveCodexBinary.ts";

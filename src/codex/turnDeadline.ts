@@ -1,0 +1,50 @@
+/**
+ * A turn's deadline that can be paused: time the turn spends waiting on the caller's approval
+ * or input handlers does not count against its timeout. The timer is unref'd, so a pending
+ * deadline never keeps the process alive on its own.
+ */
+export class TurnDeadline {
+  private remainingMs: number;
+  private startedAt = 0;
+  private timer: NodeJS.Timeout | undefined;
+  private pauses = 0;
+  private done = false;
+
+  /** Starts counting `timeoutMs` at once; `onExpire` runs once when it runs out. */
+  constructor(
+    timeoutMs: number,
+    private readonly onExpire: () => void,
+  ) {
+    this.remainingMs = timeoutMs;
+    this.arm();
+  }
+
+  /** Stops the clock until a matching {@link resume}; pauses nest. */
+  pause(): void {
+    if (this.done || this.pauses++ > 0) return;
+    clearTimeout(this.timer);
+    this.timer = undefined;
+    this.remainingMs -= performance.now() - this.startedAt;
+  }
+
+  /** Undoes one {@link pause}; the clock runs again when none is left. */
+  resume(): void {
+    if (this.done || this.pauses === 0 || --this.pauses > 0) return;
+    this.arm();
+  }
+
+  /** Stops the deadline for good. */
+  cancel(): void {
+    this.done = true;
+    clearTimeout(this.timer);
+  }
+
+  private arm(): void {
+    this.startedAt = performance.now();
+    this.timer = setTimeout(() => {
+      this.done = true;
+      this.onExpire();
+    }, Math.max(0, this.remainingMs));
+    this.timer.unref();
+  }
+}

@@ -1,0 +1,206 @@
+/**
+ * Collects the notifications of one turn into the port's result: one event per completed item,
+ * plus tokenUsage, error, warning and approval events, and the final assistant text.
+ * Pure bookkeeping: no I/O, so it is tested on its own.
+ */
+import type { AgentTurnEvent, AgentTurnResult } from "../agent/port.ts";
+import type { ThreadTokenUsage, Turn } from "../protocol/common.ts";
+import type { AgentMessageItem, CommandExecutionItem, FileChangeItem, McpToolCallItem, ThreadItem } from "../protocol/items.ts";
+import { notificationTurnId, type ServerNotification } from "../protocol/serverNotifications.ts";
+
+const SUMMARY_MAX_CHARS = 200;
+
+/** What the recorder makes of one notification. */
+export type RecorderOutcome = "ignored" | "recorded" | "completed";
+
+/** Records one turn; see the module comment. */
+export class TurnRecorder {
+  private readonly recorded: AgentTurnEvent[] = [];
+  private readonly early: ServerNotification[] = [];
+  private turnIdValue: string | undefined;
+  private finalAnswer: string | undefined;
+  private lastAgentMessage: string | undefined;
+  private usage: ThreadTokenUsage | undefined;
+  private completedTurn: Turn | undefined;
+
+  /** Called with each event as it is recorded (live view); optional. */
+  constructor(private readonly onEvent?: (event: AgentTurnEvent) => void) {}
+
+  /** The turn's id, once turn/start has answered. */
+  get turnId(): string | undefined {
+    return this.turnIdValue;
+  }
+
+  /** The turn as reported by turn/completed, once it has arrived. */
+  get completed(): Turn | undefined {
+    return this.completedTurn;
+  }
+
+  /** Token usage of the turn (the latest thread/tokenUsage/updated), if any arrived. */
+  get tokenUsage(): ThreadTokenUsage | undefined {
+    return this.usage;
+  }
+
+  /**
+   * Sets the turn id from the turn/start answer and replays notifications that came before it,
+   * dropping those of other (earlier, interrupted) turns.
+   */
+  setTurnId(turnId: string): RecorderOutcome {
+    this.turnIdValue = turnId;
+    let outcome: RecorderOutcome = "ignored";
+    for (const notification of this.early.splice(0)) {
+      const result = this.accept(notification);
+      if (result !== "ignored") outcome = result;
+    }
+    return outcome;
+  }
+
+  /** Takes one notification of this turn's thread; says whether it was recorded or completed the turn. */
+  accept(notification: ServerNotification): RecorderOutcome {
+    if (this.completedTurn) return "ignored";
+    const turnId = notificationTurnId(notification.params);
+    if (this.turnIdValue === undefined) {
+      // turn/start has not answered yet: keep what may belong to this turn until it does.
+      if (turnId !== undefined || notification.method === "warning") this.early.push(notification);
+      return "ignored";
+    }
+    if (turnId !== undefined && turnId !== this.turnIdValue) return "ignored";
+    return this.record(notification);
+  }
+
+  /** Records an event that did not come from a notification (approvals). */
+  addEvent(event: AgentTurnEvent): void {
+    this.push(event);
+  }
+
+  /** The port's result: final assistant text and the events in the order they happened. */
+  result(): AgentTurnResult {
+    return { assistantText: this.finalAnswer ?? this.lastAgentMessage ?? "", events: [...this.recorded] };
+  }
+
+  private record(notification: ServerNotification): RecorderOutcome {
+    const params = notification.params as Record<string, unknown>;
+    switch (notification.method) {
+      case "item/completed":
+        this.recordItem(params.item as ThreadItem);
+        return "recorded";
+      case "thread/tokenUsage/updated":
+        this.usage = params.tokenUsage as ThreadTokenUsage;
+        return "recorded";
+      case "error": {
+        const error = params.error as { message: string; codexErrorInfo?: unknown };
+        this.push({
+          kind: "error",
+          summary: `${error.message}${params.willRetry ? " (retrying)" : ""}`,
+          metadata: { message: error.message, codexErrorInfo: error.codexErrorInfo ?? null, willRetry: params.willRetry },
+        });
+        return "recorded";
+      }
+      case "warning":
+        this.push({ kind: "warning", summary: String(params.message), metadata: { message: params.message } });
+        return "recorded";
+      case "turn/completed":
+        this.completedTurn = params.turn as Turn;
+        if (this.usage) this.push(tokenUsageEvent(this.usage));
+        return "completed";
+      default:
+        return "ignored";
+    }
+  }
+
+  private recordItem(item: ThreadItem): void {
+    if (item.type === "agentMessage") {
+      const message = item as AgentMessageItem;
+      this.lastAgentMessage = message.text;
+      if (message.phase === "final_answer") this.finalAnswer = message.text;
+    }
+    this.push(itemEvent(item));
+  }
+
+  private push(event: AgentTurnEvent): void {
+    this.recorded.push(event);
+    this.onEvent?.(event);
+  }
+}
+
+/** The event that stands for one completed item. */
+export function itemEvent(item: ThreadItem): AgentTurnEvent {
+  switch (item.type) {
+    case "agentMessage": {
+      const message = item as AgentMessageItem;
+      return { kind: item.type, summary: clip(message.text), metadata: { itemId: item.id, phase: message.phase ?? null, text: message.text } };
+    }
+    case "commandExecution": {
+      const command = item as CommandExecutionItem;
+      const exit = command.exitCode === null || command.exitCode === undefined ? "" : ` exit ${command.exitCode}`;
+      return {
+        kind: item.type,
+        summary: clip(`$ ${command.command} (${command.status}${exit})`),
+        metadata: {
+          itemId: item.id,
+          command: command.command,
+          cwd: command.cwd,
+          status: command.status,
+          exitCode: command.exitCode ?? null,
+          durationMs: command.durationMs ?? null,
+          output: command.aggregatedOutput ?? "",
+        },
+      };
+    }
+    case "fileChange": {
+      const change = item as FileChangeItem;
+      const changes = change.changes.map((c) => ({ path: c.path, kind: c.kind.type, movePath: c.kind.move_path ?? null, diff: c.diff }));
+      return {
+        kind: item.type,
+        summary: clip(`${changes.map((c) => `${c.kind} ${c.path}`).join(", ") || "no files"} (${change.status})`),
+        metadata: { itemId: item.id, status: change.status, paths: changes.map((c) => c.path), changes },
+      };
+    }
+    case "mcpToolCall": {
+      const call = item as McpToolCallItem;
+      return {
+        kind: item.type,
+        summary: `${call.server}.${call.tool} (${call.status})`,
+        metadata: {
+          itemId: item.id,
+          server: call.server,
+          tool: call.tool,
+          arguments: call.arguments,
+          status: call.status,
+          result: call.result ?? null,
+          error: call.error ?? null,
+          durationMs: call.durationMs ?? null,
+        },
+      };
+    }
+    default: {
+      const { type, id, ...rest } = item as { type: string; id: string } & Record<string, unknown>;
+      return { kind: type, summary: clip(summaryOfOther(type, rest)), metadata: { itemId: id, ...rest } };
+    }
+  }
+}
+
+function summaryOfOther(type: string, fields: Record<string, unknown>): string {
+  if (typeof fields.text === "string") return fields.text;
+  if (typeof fields.query === "string") return fields.query;
+  if (Array.isArray(fields.summary) && fields.summary.length) return fields.summary.join(" ");
+  if (Array.isArray(fields.content) && type === "userMessage") {
+    return fields.content.map((part) => (part as { text?: string }).text ?? `[${(part as { type?: string }).type}]`).join(" ");
+  }
+  if (typeof fields.tool === "string") return `${fields.tool} (${String(fields.status ?? "")})`;
+  return type;
+}
+
+function tokenUsageEvent(usage: ThreadTokenUsage): AgentTurnEvent {
+  const last = usage.last;
+  return {
+    kind: "tokenUsage",
+    summary: `${last.inputTokens} in (${last.cachedInputTokens} cached), ${last.outputTokens} out (${last.reasoningOutputTokens} reasoning), ${last.totalTokens} total`,
+    metadata: { last: usage.last, total: usage.total, modelContextWindow: usage.modelContextWindow ?? null },
+  };
+}
+
+function clip(text: string): string {
+  const oneLine = text.replace(/\s+/g, " ").trim();
+  return oneLine.length > SUMMARY_MAX_CHARS ? `${oneLine.slice(0, SUMMARY_MAX_CHARS - 1)}…` : oneLine;
+}

@@ -1,0 +1,51 @@
+/**
+ * codex-rpc: drive `codex app-server` over raw JSON-RPC on stdio, behind a neutral agent port.
+ * Test helpers (a model on loopback, a fake factory) are in `codex-rpc/testing`.
+ */
+export type {
+  AgentConfig,
+  AgentRunner,
+  AgentSessionFactory,
+  AgentTurnEvent,
+  AgentTurnOptions,
+  AgentTurnResult,
+} from "./agent/port.ts";
+export { DEFAULT_TURN_TIMEOUT_SECONDS } from "./agent/defaults.ts";
+export {
+  AGENT_ERROR_CODES,
+  AgentError,
+  BackendExitedError,
+  BackendStartError,
+  InvalidConfigError,
+  ProtocolError,
+  RpcError,
+  TurnFailedError,
+  TurnTimeoutError,
+} from "./errors.ts";
+export type { AgentErrorCode, AgentErrorOptions, ProcessExitInfo } from "./errors.ts";
+export {
+  APPROVAL_DECISIONS,
+  CodexAgentRunner,
+  CodexAgentSessionFactory,
+  CodexBackend,
+  DEFAULT_CLIENT_INFO,
+  DEFAULT_INTERRUPT_SETTLE_SECONDS,
+  DEFAULT_START_TIMEOUT_SECONDS,
+  parseAgentConfig,
+  resolveCodexBinary,
+} from "./codex/index.ts";
+export type {
+  ApprovalDecision,
+  ApprovalHandler,
+  ApprovalKind,
+  ApprovalRequest,
+  CodexAgentRunnerOptions,
+  CodexAgentSessionFactoryOptions,
+  CodexBackendConfig,
+  CodexBackendState,
+  CodexBinarySource,
+  DecidedBy,
+  ParsedAgentConfig,
+  ResolvedCodexBinary,
+  ResolveCodexBinaryOptions,
+} from "./codex/index.ts";

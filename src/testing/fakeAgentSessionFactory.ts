@@ -1,0 +1,130 @@
+/**
+ * A scripted {@link AgentSessionFactory} that never starts codex: the seam downstream code
+ * mocks in its own tests. It keeps the port's contract (one turn at a time per runner,
+ * timeouts, aborts, close) so code tested against it behaves the same on the real adapter.
+ */
+import { DEFAULT_TURN_TIMEOUT_SECONDS } from "../agent/defaults.ts";
+import type { AgentConfig, AgentRunner, AgentSessionFactory, AgentTurnOptions, AgentTurnResult } from "../agent/port.ts";
+import { AgentError, InvalidConfigError, TurnTimeoutError } from "../errors.ts";
+
+/** What a scripted turn gets to decide its answer. */
+export interface FakeTurnContext {
+  readonly prompt: string;
+  readonly options: AgentTurnOptions;
+  readonly config: AgentConfig;
+  /** 0-based index of the runner within the factory. */
+  readonly runnerIndex: number;
+  /** 0-based index of the turn within its runner. */
+  readonly turnIndex: number;
+  /** Aborts when the turn times out or the caller aborts. */
+  readonly signal: AbortSignal;
+}
+
+/** One scripted answer: a result, a plain text (becomes `assistantText` with no events), or an error to reject with. */
+export type FakeTurnReply = AgentTurnResult | string | Error;
+
+/** Decides each turn's reply; may be async (pending past the timeout, it times out like a real turn). */
+export type FakeTurnResponder = (context: FakeTurnContext) => FakeTurnReply | Promise<FakeTurnReply>;
+
+/** Options of {@link FakeAgentSessionFactory}. */
+export interface FakeAgentSessionFactoryOptions {
+  /** Replies handed out in order across all runners; used before `respond`. */
+  readonly replies?: readonly FakeTurnReply[];
+  /** Decides replies once `replies` is used up; default: echo the prompt. */
+  readonly respond?: FakeTurnResponder;
+}
+
+/** A turn the fake served, for assertions. */
+export interface FakeTurnRecord {
+  readonly runnerIndex: number;
+  readonly turnIndex: number;
+  readonly prompt: string;
+  readonly options: AgentTurnOptions;
+  readonly config: AgentConfig;
+}
+
+/** The scripted factory; see the module comment. */
+export class FakeAgentSessionFactory implements AgentSessionFactory {
+  /** Every turn served, in order. */
+  readonly turns: FakeTurnRecord[] = [];
+  /** Every config a runner was made with, in order. */
+  readonly configs: AgentConfig[] = [];
+  private readonly queue: FakeTurnReply[];
+  private state: "new" | "started" | "closed" = "new";
+
+  constructor(private readonly options: FakeAgentSessionFactoryOptions = {}) {
+    this.queue = [...(options.replies ?? [])];
+  }
+
+  /** True once started and not closed. */
+  get started(): boolean {
+    return this.state === "started";
+  }
+
+  async start(): Promise<this> {
+    if (this.state === "closed") throw new AgentError("CLOSED", "This factory was closed; create a new one.");
+    this.state = "started";
+    return this;
+  }
+
+  async close(): Promise<void> {
+    this.state = "closed";
+  }
+
+  [Symbol.asyncDispose](): Promise<void> {
+    return this.close();
+  }
+
+  async runner(config: AgentConfig): Promise<AgentRunner> {
+    if (typeof config?.workingDirectory !== "string" || config.workingDirectory === "") {
+      throw new InvalidConfigError("workingDirectory", "AgentConfig.workingDirectory must be a non-empty path.");
+    }
+    await this.start();
+    const runnerIndex = this.configs.push(config) - 1;
+    let turnIndex = 0;
+    let busy = false;
+    const turn = async (prompt: string, options: AgentTurnOptions = {}): Promise<AgentTurnResult> => {
+      if (busy) throw new AgentError("RUNNER_BUSY", "A turn is already running on this runner.");
+      if (this.state === "closed") throw new AgentError("CLOSED", "The factory was closed.");
+      busy = true;
+      try {
+        const record = { runnerIndex, turnIndex: turnIndex++, prompt, options, config };
+        this.turns.push(record);
+        return await this.serve(record, options);
+      } finally {
+        busy = false;
+      }
+    };
+    return { turn };
+  }
+
+  private async serve(record: FakeTurnRecord, options: AgentTurnOptions): Promise<AgentTurnResult> {
+    const timeoutSeconds = options.timeoutSeconds ?? DEFAULT_TURN_TIMEOUT_SECONDS;
+    const stop = new AbortController();
+    const timer = setTimeout(() => stop.abort(new TurnTimeoutError(timeoutSeconds, undefined)), timeoutSeconds * 1000);
+    timer.unref();
+    const onAbort = () => stop.abort(new AgentError("ABORTED", "The turn was aborted by the caller's signal.", { cause: options.signal?.reason }));
+    if (options.signal?.aborted) onAbort();
+    options.signal?.addEventListener("abort", onAbort, { once: true });
+    try {
+      const stopped = new Promise<never>((_, reject) => {
+        if (stop.signal.aborted) reject(stop.signal.reason);
+        stop.signal.addEventListener("abort", () => reject(stop.signal.reason), { once: true });
+      });
+      const replyNow = this.queue.length > 0 ? this.queue.shift()! : (this.options.respond ?? echo)({ ...record, signal: stop.signal });
+      const reply = await Promise.race([Promise.resolve(replyNow), stopped]);
+      if (reply instanceof Error) throw reply;
+      return typeof reply === "string" ? { assistantText: reply, events: [] } : reply;
+    } finally {
+      clearTimeout(timer);
+      options.signal?.removeEventListener("abort", onAbort);
+    }
+  }
+}
+
+function echo(context: FakeTurnContext): AgentTurnResult {
+  return {
+    assistantText: `You said: ${context.prompt}`,
+    events: [{ kind: "agentMessage", summary: `You said: ${context.prompt}`, metadata: { scripted: true } }],
+  };
+}
