@@ -10,7 +10,7 @@ import type { InitializeResult } from "../protocol/clientRequests.ts";
 import { ProtocolConnection, type OverloadRetryOptions } from "../protocol/protocolConnection.ts";
 import { notificationThreadId, type ServerNotification } from "../protocol/serverNotifications.ts";
 import { SERVER_REQUESTS, type ServerRequestMethod } from "../protocol/serverRequests.ts";
-import { startChildProcess, type ChildProcessTransport } from "../transport/childProcessTransport.ts";
+import { startChildProcess, type ChildProcessTransport, type ChildProcessTransportOptions } from "../transport/childProcessTransport.ts";
 import { approvalAnswer, defaultAnswer, isApprovalMethod } from "./approvals.ts";
 import { resolveCodexBinary, type ResolvedCodexBinary } from "./resolveCodexBinary.ts";
 
@@ -43,7 +43,7 @@ export interface CodexBackendConfig {
   /** Called for every message that broke the protocol (for logs); the backend goes on. */
   readonly onProtocolError?: (error: ProtocolError) => void;
   /** Spawns the process; for tests. Default: cross-spawn. */
-  readonly spawn?: typeof import("cross-spawn").spawn;
+  readonly spawn?: ChildProcessTransportOptions["spawn"];
 }
 
 /** What a conversation registers to receive its thread's traffic. */

@@ -56,12 +56,12 @@ const ThreadSettingsShape = {
   config: z.record(z.string(), z.unknown()).nullish(),
   baseInstructions: z.string().nullish(),
   developerInstructions: z.string().nullish(),
-  ephemeral: z.boolean().nullish(),
 };
 
 export const ThreadStartParamsSchema = z.looseObject({
   ...ThreadSettingsShape,
   personality: PersonalitySchema.nullish(),
+  ephemeral: z.boolean().nullish(),
 });
 export type ThreadStartParams = z.infer<typeof ThreadStartParamsSchema>;
 
@@ -80,7 +80,7 @@ export type ThreadOpenedResult = z.infer<typeof ThreadOpenedResultSchema>;
 export const ThreadResumeParamsSchema = z.looseObject({ ...ThreadSettingsShape, threadId: z.string() });
 export type ThreadResumeParams = z.infer<typeof ThreadResumeParamsSchema>;
 
-export const ThreadForkParamsSchema = z.looseObject({ ...ThreadSettingsShape, threadId: z.string() });
+export const ThreadForkParamsSchema = z.looseObject({ ...ThreadSettingsShape, threadId: z.string(), ephemeral: z.boolean().nullish() });
 export type ThreadForkParams = z.infer<typeof ThreadForkParamsSchema>;
 
 export const TurnStartParamsSchema = z.looseObject({

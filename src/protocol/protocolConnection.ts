@@ -72,6 +72,8 @@ export class ProtocolConnection {
   private readonly onProtocolError: (error: ProtocolError) => void;
   private readonly retry: Required<OverloadRetryOptions>;
   private closedWith: unknown;
+  /** Ids of requests written and not yet answered, to spot responses nobody asked for. */
+  private readonly outstandingIds = new Set<string | number>();
 
   constructor(options: ProtocolConnectionOptions) {
     this.onProtocolError = options.onProtocolError ?? (() => {});
@@ -81,7 +83,13 @@ export class ProtocolConnection {
       maxDelayMs: options.overloadRetry?.maxDelayMs ?? 2000,
     };
     this.serverRequests = new ServerRequestRegistry(this.onProtocolError);
-    this.connection = createMessageConnection(options.reader, options.writer, this.logger());
+    this.connection = createMessageConnection(
+      watchResponses(options.reader, this.outstandingIds, (id) =>
+        this.onProtocolError(new ProtocolError(`The app-server sent a response for request id ${JSON.stringify(id)}, which codex-rpc never sent or already settled; ignored.`)),
+      ),
+      watchRequests(options.writer, this.outstandingIds),
+      this.logger(),
+    );
     this.connection.onNotification((method, params) => this.dispatchNotification(method, params));
     this.connection.onRequest((method, params) => this.serverRequests.answer(method, params));
     this.connection.onError(([error]) => {
@@ -215,6 +223,40 @@ export class ProtocolConnection {
     const report = (message: string) => this.onProtocolError(new ProtocolError(`JSON-RPC: ${message}`));
     return { error: report, warn: report, info: () => {}, log: () => {} };
   }
+}
+
+/** A reader that reports responses whose id is not outstanding, and forgets ids once answered. */
+function watchResponses(reader: MessageReader, outstanding: Set<string | number>, onUnknown: (id: unknown) => void): MessageReader {
+  return {
+    onError: reader.onError,
+    onClose: reader.onClose,
+    onPartialMessage: reader.onPartialMessage,
+    dispose: () => reader.dispose(),
+    listen: (callback) =>
+      reader.listen((message) => {
+        const m = message as { id?: string | number | null; method?: unknown };
+        if (m.method === undefined && m.id !== undefined && m.id !== null && !outstanding.delete(m.id)) {
+          onUnknown(m.id);
+          return;
+        }
+        callback(message);
+      }),
+  };
+}
+
+/** A writer that remembers the ids of the requests it writes. */
+function watchRequests(writer: MessageWriter, outstanding: Set<string | number>): MessageWriter {
+  return {
+    onError: writer.onError,
+    onClose: writer.onClose,
+    dispose: () => writer.dispose(),
+    end: () => writer.end(),
+    write: (message) => {
+      const m = message as { id?: string | number | null; method?: unknown };
+      if (typeof m.method === "string" && m.id !== undefined && m.id !== null) outstanding.add(m.id);
+      return writer.write(message);
+    },
+  };
 }
 
 function parseResult(method: string, schema: z.ZodType, raw: unknown): unknown {

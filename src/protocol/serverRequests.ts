@@ -20,7 +20,6 @@ export const CommandApprovalParamsSchema = z.looseObject({
   cwd: z.string().nullish(),
   reason: z.string().nullish(),
   approvalId: z.string().nullish(),
-  availableDecisions: z.array(z.unknown()).nullish(),
 });
 export const CommandApprovalResultSchema = z.looseObject({ decision: CommandApprovalDecisionSchema });
 
@@ -64,8 +63,6 @@ export const ElicitationParamsSchema = z.looseObject({
   threadId: z.string().nullish(),
   turnId: z.string().nullish(),
   serverName: z.string().optional(),
-  message: z.string().optional(),
-  mode: z.string().optional(),
 });
 export const ElicitationResultSchema = z.looseObject({
   action: z.enum(["accept", "decline", "cancel"]),

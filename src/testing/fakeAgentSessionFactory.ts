@@ -102,7 +102,6 @@ export class FakeAgentSessionFactory implements AgentSessionFactory {
     const timeoutSeconds = options.timeoutSeconds ?? DEFAULT_TURN_TIMEOUT_SECONDS;
     const stop = new AbortController();
     const timer = setTimeout(() => stop.abort(new TurnTimeoutError(timeoutSeconds, undefined)), timeoutSeconds * 1000);
-    timer.unref();
     const onAbort = () => stop.abort(new AgentError("ABORTED", "The turn was aborted by the caller's signal.", { cause: options.signal?.reason }));
     if (options.signal?.aborted) onAbort();
     options.signal?.addEventListener("abort", onAbort, { once: true });
