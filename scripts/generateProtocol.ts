@@ -13,14 +13,21 @@ const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
 const target = path.join(root, "protocol");
 const binary = resolveCodexBinary({}).path;
 const version = execFileSync(binary, ["--version"], { encoding: "utf8" }).trim();
-const scratch = mkdtempSync(path.join(tmpdir(), "codex-rpc-protocol-"));
-try {
-  execFileSync(binary, ["app-server", "generate-json-schema", "--out", scratch], { stdio: "inherit" });
-  rmSync(path.join(target, "json"), { recursive: true, force: true });
-  mkdirSync(target, { recursive: true });
-  cpSync(scratch, path.join(target, "json"), { recursive: true });
-  writeFileSync(path.join(target, "VERSION"), `${version}\n`);
-  console.log(`protocol/ regenerated from ${binary} (${version})`);
-} finally {
-  rmSync(scratch, { recursive: true, force: true });
+// The stable protocol, and the one with experimental fields (dynamic tools need them).
+const variants: [string, string[]][] = [
+  ["json", []],
+  ["json-experimental", ["--experimental"]],
+];
+mkdirSync(target, { recursive: true });
+for (const [folder, flags] of variants) {
+  const scratch = mkdtempSync(path.join(tmpdir(), "codex-rpc-protocol-"));
+  try {
+    execFileSync(binary, ["app-server", "generate-json-schema", ...flags, "--out", scratch], { stdio: "inherit" });
+    rmSync(path.join(target, folder), { recursive: true, force: true });
+    cpSync(scratch, path.join(target, folder), { recursive: true });
+  } finally {
+    rmSync(scratch, { recursive: true, force: true });
+  }
 }
+writeFileSync(path.join(target, "VERSION"), `${version}\n`);
+console.log(`protocol/ regenerated from ${binary} (${version})`);
