@@ -1,53 +1,71 @@
 /**
  * One conversation on a shared {@link CodexBackend}: the Codex implementation of the port's
- * {@link AgentRunner}. Its first turn starts the thread; later turns continue it. One turn at a
- * time; deadlines and aborts interrupt the turn on the server and leave the runner usable.
+ * {@link AgentRunner}. Its first turn starts (or resumes) the thread; later turns continue it.
+ * One turn at a time; deadlines and aborts interrupt the turn on the server and leave the runner
+ * usable. Beyond the port: live streams, steer, fork, compact, rollback, typed output.
  */
 import type { Disposable } from "vscode-jsonrpc/node";
+import type { z } from "zod";
 import { DEFAULT_TURN_TIMEOUT_SECONDS } from "../agent/defaults.ts";
 import type { AgentConfig, AgentRunner, AgentTurnEvent, AgentTurnOptions, AgentTurnResult } from "../agent/port.ts";
 import { AgentError, InvalidConfigError, ProtocolError, TurnFailedError, TurnTimeoutError } from "../errors.ts";
-import type { Turn } from "../protocol/common.ts";
-import type { ServerNotification } from "../protocol/serverNotifications.ts";
-import type { ServerRequestMethod } from "../protocol/serverRequests.ts";
+import type { TokenUsageBreakdown, Turn } from "../protocol/common.ts";
+import { notificationTurnId, type ServerNotification } from "../protocol/serverNotifications.ts";
 import { parseAgentConfig, threadSettingsFromConfig, type ParsedAgentConfig } from "./agentConfig.ts";
-import {
-  APPROVAL_DECISIONS,
-  approvalAnswer,
-  approvalEvent,
-  defaultAnswer,
-  isApprovalMethod,
-  toApprovalRequest,
-  type ApprovalDecision,
-  type ApprovalHandler,
-  type ApprovalRequest,
-  type DecidedBy,
-} from "./approvals.ts";
+import { APPROVAL_DECISIONS } from "./approvals.ts";
 import type { CodexBackend, ThreadRoute } from "./codexBackend.ts";
+import { answerServerRequest, dynamicToolSpecs, type RequestHandlerOptions } from "./requestHandlers.ts";
+import { isZodSchema, structuredOutput, type StructuredOutput } from "./structuredOutput.ts";
 import { TurnDeadline } from "./turnDeadline.ts";
 import { TurnRecorder } from "./turnRecorder.ts";
+import { TurnStreamQueue, type TurnStreamChunk } from "./turnStream.ts";
 
 /** Default time to wait for an interrupted turn to report completion, in seconds. */
 export const DEFAULT_INTERRUPT_SETTLE_SECONDS = 5;
 
 /** Options of a {@link CodexAgentRunner} beyond the port's config. */
-export interface CodexAgentRunnerOptions {
-  /** Decides approval requests: a fixed decision, or a handler. Default: decline everything (fail closed). */
-  readonly approvals?: ApprovalDecision | ApprovalHandler;
-  /** Called with each event of a turn as it is recorded. */
+export interface CodexAgentRunnerOptions extends RequestHandlerOptions {
+  /** Called with each event of every turn as it is recorded. */
   readonly onEvent?: (event: AgentTurnEvent) => void;
+  /** Continue this existing conversation (thread id) instead of starting a new one; it may come from another process. */
+  readonly resumeThreadId?: string;
   /** Do not persist the conversation on disk (`ephemeral` thread); default false. */
   readonly ephemeral?: boolean;
   /** How long to wait for an interrupted turn to settle, in seconds; default 5. */
   readonly interruptSettleSeconds?: number;
 }
 
+/** Per-turn options: the port's, with a zod schema allowed for `outputSchema`. */
+export interface CodexTurnOptions extends Omit<AgentTurnOptions, "outputSchema"> {
+  /** JSON Schema, or a zod schema (then `result.output` is the parsed, typed value). */
+  readonly outputSchema?: Readonly<Record<string, unknown>> | z.ZodType;
+  /** Called with each event of this turn as it is recorded. */
+  readonly onEvent?: (event: AgentTurnEvent) => void;
+}
+
+/** A turn's result: the port's, plus the ids, the server's duration and the token usage of the turn. */
+export interface CodexTurnResult<T = unknown> extends AgentTurnResult {
+  readonly threadId: string;
+  readonly turnId: string;
+  /** Duration the server measured, in milliseconds. */
+  readonly durationMs: number | null;
+  /** Tokens of this turn (`last` of the thread's usage). */
+  readonly usage: TokenUsageBreakdown | null;
+  /** The parsed value, when `outputSchema` was a zod schema. */
+  readonly output: T;
+}
+
 interface ActiveTurn {
   readonly recorder: TurnRecorder;
   readonly deadline: TurnDeadline;
   readonly completion: Promise<Turn>;
+  readonly started: Promise<string>;
+  /** Adopt the id of the first turn/started (compaction answers with no turn id). */
+  readonly adoptFirstTurn: boolean;
+  onDelta?: (itemId: string, delta: string) => void;
   complete(turn: Turn): void;
   fail(error: unknown): void;
+  markStarted(turnId: string): void;
 }
 
 /** The Codex adapter's runner; see the module comment. */
@@ -55,10 +73,13 @@ export class CodexAgentRunner implements AgentRunner {
   /** The parsed configuration of this conversation. */
   readonly config: ParsedAgentConfig;
   private threadIdValue: string | undefined;
+  private threadLoaded = false;
   private threadStarting: Promise<string> | undefined;
   private route: Disposable | undefined;
   private active: ActiveTurn | undefined;
   private unsettledTurnId: string | undefined;
+  /** Ids of this runner's completed turns, oldest first (for rollback). */
+  private readonly turnIds: string[] = [];
 
   /** Parses `config` at once; throws InvalidConfigError (code INVALID_CONFIG) for a bad value. */
   constructor(
@@ -71,14 +92,18 @@ export class CodexAgentRunner implements AgentRunner {
     if (typeof approvals === "string" && !APPROVAL_DECISIONS.includes(approvals)) {
       throw new InvalidConfigError("approvals", `approvals "${approvals}" is not a decision; allowed: ${APPROVAL_DECISIONS.join(", ")}, or a handler function.`);
     }
+    if (options.tools?.length && !backend.config.experimentalApi) {
+      throw new InvalidConfigError("tools", "Dynamic tools need the experimental API: create the backend with { experimentalApi: true }.");
+    }
+    if (options.resumeThreadId !== undefined) this.threadIdValue = options.resumeThreadId;
   }
 
-  /** The conversation (thread) id, once the first turn has started it. */
+  /** The conversation (thread) id: once the first turn has started it, or the one being resumed. */
   get threadId(): string | undefined {
     return this.threadIdValue;
   }
 
-  /** True while a turn runs. */
+  /** True while a turn (or a compaction) runs. */
   get busy(): boolean {
     return this.active !== undefined;
   }
@@ -87,7 +112,89 @@ export class CodexAgentRunner implements AgentRunner {
    * Runs one turn and resolves with its final assistant text and events. Rejects at once with
    * RUNNER_BUSY when a turn is already running on this runner.
    */
-  async turn(prompt: string, options: AgentTurnOptions = {}): Promise<AgentTurnResult> {
+  turn<S extends z.ZodType>(prompt: string, options: CodexTurnOptions & { readonly outputSchema: S }): Promise<CodexTurnResult<z.output<S>>>;
+  turn(prompt: string, options?: CodexTurnOptions): Promise<CodexTurnResult>;
+  async turn(prompt: string, options: CodexTurnOptions = {}): Promise<CodexTurnResult> {
+    return this.run(prompt, options, undefined);
+  }
+
+  /**
+   * Runs one turn as a stream: events and agent-message deltas as they arrive, then the result.
+   * Leaving the loop early aborts the turn. Errors are thrown from the iterator.
+   */
+  turnStream(prompt: string, options: CodexTurnOptions = {}): AsyncIterable<TurnStreamChunk<CodexTurnResult>> {
+    const queue = new TurnStreamQueue<CodexTurnResult>();
+    const stop = new AbortController();
+    const signal = options.signal ? AbortSignal.any([options.signal, stop.signal]) : stop.signal;
+    this.run(prompt, { ...options, signal }, queue).then(
+      (result) => queue.finish(result),
+      (error: unknown) => queue.fail(error),
+    );
+    return {
+      [Symbol.asyncIterator]: () => {
+        const inner = queue[Symbol.asyncIterator]();
+        return {
+          next: () => inner.next(),
+          return: async () => {
+            stop.abort(new Error("the stream's consumer stopped reading"));
+            return { value: undefined, done: true };
+          },
+        };
+      },
+    };
+  }
+
+  /** Adds input to the running turn (`turn/steer`); NO_ACTIVE_TURN when none runs. */
+  async steer(text: string): Promise<void> {
+    const active = this.active;
+    if (!active || active.adoptFirstTurn) throw new AgentError("NO_ACTIVE_TURN", "There is no running turn to steer; send the text as a new turn instead.");
+    const turnId = await active.started;
+    await this.backend.connection.request("turn/steer", {
+      threadId: this.threadIdValue!,
+      expectedTurnId: turnId,
+      input: [{ type: "text", text, text_elements: [] }],
+    });
+  }
+
+  /** Forks the conversation into a new runner (`thread/fork`); this one is unchanged. */
+  async fork(options: CodexAgentRunnerOptions = {}): Promise<CodexAgentRunner> {
+    const threadId = await this.loadedThreadId();
+    const result = await this.backend.connection.request("thread/fork", { threadId, ...threadSettingsFromConfig(this.config) });
+    const fork = new CodexAgentRunner(this.backend, this.portConfig(), { ...this.options, ...options, resumeThreadId: undefined });
+    fork.adoptThread(result.thread.id);
+    return fork;
+  }
+
+  /** Compacts the conversation's context (`thread/compact/start`); resolves when the server reports it done. */
+  async compact(options: { readonly timeoutSeconds?: number } = {}): Promise<void> {
+    const threadId = await this.loadedThreadId();
+    await this.run("", { timeoutSeconds: options.timeoutSeconds ?? DEFAULT_TURN_TIMEOUT_SECONDS }, undefined, async () => {
+      await this.backend.connection.request("thread/compact/start", { threadId });
+      return undefined;
+    });
+  }
+
+  /**
+   * Removes the last `turns` turns of this runner from the conversation (`thread/revert`): the
+   * model no longer sees them. Local file changes they made are not undone.
+   */
+  async rollback(turns = 1): Promise<void> {
+    if (this.active) throw new AgentError("RUNNER_BUSY", "Cannot roll back while a turn is running.");
+    if (!Number.isInteger(turns) || turns < 1 || turns > this.turnIds.length) {
+      throw new InvalidConfigError("turns", `rollback(turns) needs a whole number from 1 to ${this.turnIds.length} (the turns this runner completed); got ${turns}.`);
+    }
+    const beforeTurnId = this.turnIds[this.turnIds.length - turns]!;
+    await this.backend.connection.request("thread/revert", { threadId: this.threadIdValue!, beforeTurnId });
+    this.turnIds.splice(this.turnIds.length - turns);
+  }
+
+  /** Runs a turn, or (with `startWork`) another operation that produces one, such as compaction. */
+  private async run(
+    prompt: string,
+    options: CodexTurnOptions,
+    stream: TurnStreamQueue<CodexTurnResult> | undefined,
+    startWork?: () => Promise<string | undefined>,
+  ): Promise<CodexTurnResult> {
     if (this.active) {
       throw new AgentError("RUNNER_BUSY", "A turn is already running on this runner. Wait for it, or use another runner for concurrent work.");
     }
@@ -95,27 +202,17 @@ export class CodexAgentRunner implements AgentRunner {
     if (options.signal?.aborted) {
       throw new AgentError("ABORTED", "The turn's signal was already aborted; no turn was started.", { cause: options.signal.reason });
     }
-    let complete!: (turn: Turn) => void;
-    let fail!: (error: unknown) => void;
-    const completion = new Promise<Turn>((resolve, reject) => {
-      complete = resolve;
-      fail = reject;
-    });
-    completion.catch(() => {}); // observed below; keeps a late failure from being "unhandled"
+    const output = isZodSchema(options.outputSchema) ? structuredOutput(options.outputSchema) : undefined;
     const stop = new AbortController();
-    const active: ActiveTurn = {
-      recorder: new TurnRecorder(this.options.onEvent),
-      deadline: new TurnDeadline(timeoutSeconds * 1000, () => stop.abort(new TurnTimeoutError(timeoutSeconds, this.active?.recorder.turnId))),
-      completion,
-      complete,
-      fail,
-    };
+    const active = this.newActiveTurn(timeoutSeconds, stop, options, stream, startWork !== undefined);
     this.active = active;
     const onCallerAbort = () =>
       stop.abort(new AgentError("ABORTED", "The turn was aborted by the caller's signal; it was interrupted and the runner can take another turn.", { cause: options.signal?.reason }));
     options.signal?.addEventListener("abort", onCallerAbort, { once: true });
     try {
-      return await this.runTurn(prompt, options, active, stop.signal);
+      const start = startWork ?? (() => this.startTurn(prompt, options, output));
+      const turn = await this.drive(active, start, stop.signal);
+      return this.finish(turn, active, output);
     } finally {
       active.deadline.cancel();
       options.signal?.removeEventListener("abort", onCallerAbort);
@@ -123,38 +220,98 @@ export class CodexAgentRunner implements AgentRunner {
     }
   }
 
-  private async runTurn(prompt: string, options: AgentTurnOptions, active: ActiveTurn, stop: AbortSignal): Promise<AgentTurnResult> {
+  private newActiveTurn(
+    timeoutSeconds: number,
+    stop: AbortController,
+    options: CodexTurnOptions,
+    stream: TurnStreamQueue<CodexTurnResult> | undefined,
+    adoptFirstTurn: boolean,
+  ): ActiveTurn {
+    let complete!: (turn: Turn) => void;
+    let fail!: (error: unknown) => void;
+    let markStarted!: (turnId: string) => void;
+    const completion = new Promise<Turn>((resolve, reject) => {
+      complete = resolve;
+      fail = reject;
+    });
+    const started = new Promise<string>((resolve, reject) => {
+      markStarted = resolve;
+      completion.catch(reject);
+    });
+    completion.catch(() => {}); // observed by drive(); keeps a late failure from being "unhandled"
+    started.catch(() => {});
+    const onEvent = (event: AgentTurnEvent) => {
+      this.options.onEvent?.(event);
+      options.onEvent?.(event);
+      stream?.event(event);
+    };
+    const recorder = new TurnRecorder(onEvent);
+    return {
+      recorder,
+      deadline: new TurnDeadline(timeoutSeconds * 1000, () => stop.abort(new TurnTimeoutError(timeoutSeconds, recorder.turnId))),
+      completion,
+      started,
+      adoptFirstTurn,
+      ...(stream ? { onDelta: (itemId: string, delta: string) => stream.delta(itemId, delta) } : {}),
+      complete,
+      fail,
+      markStarted,
+    };
+  }
+
+  /** Starts the work, follows it to turn/completed, and interrupts it on deadline, abort or error. */
+  private async drive(active: ActiveTurn, start: () => Promise<string | undefined>, stop: AbortSignal): Promise<Turn> {
     const stopped = rejectOnAbort(stop);
-    let turnStart: Promise<{ turn: Turn }> | undefined;
+    let starting: Promise<string | undefined> | undefined;
     try {
       await Promise.race([this.settlePreviousTurn(), stopped]);
-      const threadId = await Promise.race([this.ensureThread(), stopped]);
-      turnStart = this.backend.connection.request("turn/start", {
-        threadId,
-        input: [{ type: "text", text: prompt, text_elements: [] }],
-        ...(this.config.reasoningEffort ? { effort: this.config.reasoningEffort } : {}),
-        ...(options.outputSchema ? { outputSchema: options.outputSchema } : {}),
-      });
-      // The turn can fail (backend gone, bad notification) before turn/start answers.
-      const started = await Promise.race([turnStart, active.completion.then(() => undefined), stopped]);
-      if (started && active.recorder.setTurnId(started.turn.id) === "completed") active.complete(active.recorder.completed!);
-      const turn = await Promise.race([active.completion, stopped]);
-      return this.finish(turn, active);
+      starting = start();
+      // The turn can fail (backend gone, bad notification) before its start is answered.
+      const turnId = await Promise.race([starting, active.completion.then(() => undefined), stopped]);
+      if (turnId !== undefined) this.setTurnId(active, turnId);
+      return await Promise.race([active.completion, stopped]);
     } catch (error) {
       if (error instanceof AgentError && (error.code === "BACKEND_EXITED" || error.code === "CLOSED")) throw error;
-      await this.interruptAndSettle(active, turnStart);
+      await this.interruptAndSettle(active, starting);
       throw error;
     } finally {
       stopped.dispose();
     }
   }
 
-  private finish(turn: Turn, active: ActiveTurn): AgentTurnResult {
-    if (turn.status === "completed") return active.recorder.result();
+  private async startTurn(prompt: string, options: CodexTurnOptions, output: StructuredOutput<unknown> | undefined): Promise<string> {
+    const threadId = await this.loadedThreadId();
+    const outputSchema = output ? output.jsonSchema : (options.outputSchema as Record<string, unknown> | undefined);
+    const { turn } = await this.backend.connection.request("turn/start", {
+      threadId,
+      input: [{ type: "text", text: prompt, text_elements: [] }],
+      ...(this.config.reasoningEffort ? { effort: this.config.reasoningEffort } : {}),
+      ...(outputSchema ? { outputSchema } : {}),
+    });
+    return turn.id;
+  }
+
+  private setTurnId(active: ActiveTurn, turnId: string): void {
+    active.markStarted(turnId);
+    if (active.recorder.setTurnId(turnId) === "completed") active.complete(active.recorder.completed!);
+  }
+
+  private finish(turn: Turn, active: ActiveTurn, output: StructuredOutput<unknown> | undefined): CodexTurnResult {
+    if (turn.status === "completed") {
+      this.turnIds.push(turn.id);
+      const result = active.recorder.result();
+      return {
+        ...result,
+        threadId: this.threadIdValue!,
+        turnId: turn.id,
+        durationMs: turn.durationMs ?? null,
+        usage: active.recorder.tokenUsage?.last ?? null,
+        output: output ? output.parse(result.assistantText) : undefined,
+      };
+    }
     if (turn.status === "failed") {
-      const message = turn.error?.message ?? "no message";
       throw new TurnFailedError(
-        `The turn failed on the server: ${message}. The conversation is kept; you can send another turn.`,
+        `The turn failed on the server: ${turn.error?.message ?? "no message"}. The conversation is kept; you can send another turn.`,
         turn.error?.codexErrorInfo ?? null,
         turn.id,
       );
@@ -166,14 +323,13 @@ export class CodexAgentRunner implements AgentRunner {
     );
   }
 
-  /** Starts the thread on the first turn; later turns reuse it. A start cut short by a deadline still completes in the background. */
-  private ensureThread(): Promise<string> {
-    if (this.threadIdValue) return Promise.resolve(this.threadIdValue);
-    this.threadStarting ??= this.backend.connection
-      .request("thread/start", { ...threadSettingsFromConfig(this.config), ...(this.options.ephemeral ? { ephemeral: true } : {}) })
-      .then((result) => {
-        this.adoptThread(result.thread.id);
-        return result.thread.id;
+  /** The thread id, starting the thread (or resuming it on this backend) first if needed. A start cut short by a deadline still completes in the background. */
+  private loadedThreadId(): Promise<string> {
+    if (this.threadLoaded && this.threadIdValue) return Promise.resolve(this.threadIdValue);
+    this.threadStarting ??= this.openThread()
+      .then((threadId) => {
+        this.adoptThread(threadId);
+        return threadId;
       })
       .finally(() => {
         this.threadStarting = undefined;
@@ -181,80 +337,76 @@ export class CodexAgentRunner implements AgentRunner {
     return this.threadStarting;
   }
 
+  private async openThread(): Promise<string> {
+    const connection = this.backend.connection;
+    const settings = threadSettingsFromConfig(this.config);
+    if (this.threadIdValue !== undefined) {
+      const { personality: _unused, ...resumeSettings } = settings;
+      return (await connection.request("thread/resume", { ...resumeSettings, threadId: this.threadIdValue })).thread.id;
+    }
+    const tools = this.options.tools?.length ? { dynamicTools: dynamicToolSpecs(this.options.tools) } : {};
+    const result = await connection.request("thread/start", { ...settings, ...tools, ...(this.options.ephemeral ? { ephemeral: true } : {}) });
+    return result.thread.id;
+  }
+
   private adoptThread(threadId: string): void {
     this.threadIdValue = threadId;
+    this.threadLoaded = true;
     this.route?.dispose();
     this.route = this.backend.registerThread(threadId, this.threadRoute());
   }
 
   private threadRoute(): ThreadRoute {
     return {
-      onNotification: (notification: ServerNotification) => {
-        const active = this.active;
-        if (active && active.recorder.accept(notification) === "completed") active.complete(active.recorder.completed!);
-      },
+      onNotification: (notification: ServerNotification) => this.onThreadNotification(notification),
       onInvalidNotification: (method, params, error: ProtocolError) => {
-        const turnId = (params as { turnId?: unknown; turn?: { id?: unknown } } | null)?.turnId ?? (params as { turn?: { id?: unknown } } | null)?.turn?.id;
+        const turnId = notificationTurnId(params);
         const active = this.active;
         if (active && (turnId === undefined || turnId === active.recorder.turnId)) {
           active.fail(new ProtocolError(`${error.message} The turn cannot be followed reliably and was interrupted.`, method, { cause: error }));
         }
       },
-      onServerRequest: (method, params) => this.answerServerRequest(method, params),
+      onServerRequest: (method, params) => {
+        const active = this.active;
+        return answerServerRequest(method, params, this.options, active && {
+          event: (event) => active.recorder.addEvent(event),
+          handlerStarted: () => active.deadline.pause(),
+          handlerEnded: () => active.deadline.resume(),
+        });
+      },
       onBackendGone: (error) => {
         this.route = undefined;
+        this.threadLoaded = false;
         this.active?.fail(error);
       },
     };
   }
 
-  private async answerServerRequest(method: ServerRequestMethod, params: Record<string, unknown>): Promise<unknown> {
+  private onThreadNotification(notification: ServerNotification): void {
     const active = this.active;
-    if (isApprovalMethod(method)) {
-      const request = toApprovalRequest(method, params as never);
-      active?.deadline.pause();
-      try {
-        const { decision, decidedBy, note } = await this.decide(request);
-        active?.recorder.addEvent(approvalEvent(request, decision, decidedBy, note));
-        return approvalAnswer(method, params as never, decision);
-      } finally {
-        active?.deadline.resume();
-      }
+    if (!active) return;
+    if (active.adoptFirstTurn && active.recorder.turnId === undefined && notification.method === "turn/started") {
+      this.setTurnId(active, (notification.params as { turn: Turn }).turn.id);
     }
-    const fallback = defaultAnswer(method, params);
-    if (!fallback) throw new AgentError("RPC", `codex-rpc cannot answer ${method}: no credentials or attestation are available to it.`);
-    active?.recorder.addEvent(fallback.event);
-    return fallback.answer;
-  }
-
-  private async decide(request: ApprovalRequest): Promise<{ decision: ApprovalDecision; decidedBy: DecidedBy; note?: string }> {
-    const approvals = this.options.approvals;
-    if (approvals === undefined) return { decision: "decline", decidedBy: "default" };
-    if (typeof approvals === "string") return { decision: approvals, decidedBy: "option" };
-    try {
-      const decision = await approvals(request);
-      if (APPROVAL_DECISIONS.includes(decision)) return { decision, decidedBy: "handler" };
-      return { decision: "decline", decidedBy: "handler", note: `the handler returned ${JSON.stringify(decision)}, which is not a decision; declined` };
-    } catch (error) {
-      return { decision: "decline", decidedBy: "handler", note: `the handler threw (${error instanceof Error ? error.message : String(error)}); declined` };
+    if (notification.method === "item/agentMessage/delta" && active.onDelta) {
+      const params = notification.params as { turnId: string; itemId: string; delta: string };
+      if (params.turnId === active.recorder.turnId || active.recorder.turnId === undefined) active.onDelta(params.itemId, params.delta);
+      return;
     }
+    if (active.recorder.accept(notification) === "completed") active.complete(active.recorder.completed!);
   }
 
   /** After a deadline, abort or error: interrupt the turn on the server and wait briefly for it to end. */
-  private async interruptAndSettle(active: ActiveTurn, turnStart: Promise<{ turn: Turn }> | undefined): Promise<void> {
+  private async interruptAndSettle(active: ActiveTurn, starting: Promise<string | undefined> | undefined): Promise<void> {
     const settle = rejectOnAbort(AbortSignal.timeout((this.options.interruptSettleSeconds ?? DEFAULT_INTERRUPT_SETTLE_SECONDS) * 1000));
     let turnId = active.recorder.turnId;
     try {
-      if (turnId === undefined && turnStart) {
-        const started = await Promise.race([turnStart, settle]);
-        turnId = started.turn.id;
-        active.recorder.setTurnId(turnId);
+      if (turnId === undefined && starting) {
+        turnId = (await Promise.race([starting, settle])) ?? (await Promise.race([active.started, settle]));
+        this.setTurnId(active, turnId);
       }
       if (turnId === undefined || active.recorder.completed || this.threadIdValue === undefined) return;
-      await Promise.race([
-        this.backend.connection.request("turn/interrupt", { threadId: this.threadIdValue, turnId }).catch(() => {}),
-        settle,
-      ]);
+      await Promise.race([this.backend.connection.request("turn/interrupt", { threadId: this.threadIdValue, turnId }).catch(() => {}), settle]);
       await Promise.race([active.completion, settle]);
     } catch {
       // Not settled in time (or the backend is gone): the next turn interrupts it again first.
@@ -268,12 +420,16 @@ export class CodexAgentRunner implements AgentRunner {
   private async settlePreviousTurn(): Promise<void> {
     const turnId = this.unsettledTurnId;
     this.unsettledTurnId = undefined;
-    if (turnId === undefined || this.threadIdValue === undefined) return;
+    if (turnId === undefined || this.threadIdValue === undefined || !this.threadLoaded) return;
     await this.backend.connection.request("turn/interrupt", { threadId: this.threadIdValue, turnId }).catch(() => {});
+  }
+
+  private portConfig(): AgentConfig {
+    return Object.fromEntries(Object.entries(this.config).filter(([, value]) => value !== undefined)) as unknown as AgentConfig;
   }
 }
 
-function checkTurnOptions(prompt: string, options: AgentTurnOptions): number {
+function checkTurnOptions(prompt: string, options: CodexTurnOptions): number {
   if (typeof prompt !== "string") throw new InvalidConfigError("prompt", `The prompt must be a string (got ${typeof prompt}).`);
   const timeoutSeconds = options.timeoutSeconds ?? DEFAULT_TURN_TIMEOUT_SECONDS;
   if (typeof timeoutSeconds !== "number" || !Number.isFinite(timeoutSeconds) || timeoutSeconds <= 0) {
@@ -281,7 +437,7 @@ function checkTurnOptions(prompt: string, options: AgentTurnOptions): number {
   }
   const schema = options.outputSchema;
   if (schema !== undefined && (typeof schema !== "object" || schema === null || Array.isArray(schema))) {
-    throw new InvalidConfigError("outputSchema", "outputSchema must be a JSON Schema object.");
+    throw new InvalidConfigError("outputSchema", "outputSchema must be a JSON Schema object or a zod schema.");
   }
   return timeoutSeconds;
 }

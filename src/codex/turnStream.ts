@@ -1,0 +1,96 @@
+/**
+ * The queue behind `runner.turnStream()`: what a turn produces, handed to an async iterator.
+ * A slow consumer never loses anything and never makes memory grow beyond the turn itself:
+ * agent-message deltas of one item that pile up are merged into one, and completed events are
+ * the same objects the turn's result holds anyway.
+ */
+import type { AgentTurnEvent, AgentTurnResult } from "../agent/port.ts";
+
+/** One thing a streamed turn yields. The last one is always `result` (or the iterator throws). */
+export type TurnStreamChunk<R extends AgentTurnResult = AgentTurnResult> =
+  | { readonly type: "event"; readonly event: AgentTurnEvent }
+  | { readonly type: "delta"; readonly itemId: string; readonly delta: string }
+  | { readonly type: "result"; readonly result: R };
+
+/** Push side for the runner, async-iterator side for the caller. */
+export class TurnStreamQueue<R extends AgentTurnResult> implements AsyncIterable<TurnStreamChunk<R>> {
+  private readonly queued: TurnStreamChunk<R>[] = [];
+  private waiting: { resolve: (next: IteratorResult<TurnStreamChunk<R>>) => void; reject: (error: unknown) => void } | undefined;
+  private failedWith: { error: unknown } | undefined;
+  private ended = false;
+
+  /** Number of chunks waiting for the consumer (deltas of one item count once). */
+  get backlog(): number {
+    return this.queued.length;
+  }
+
+  /** Queues an event. */
+  event(event: AgentTurnEvent): void {
+    this.push({ type: "event", event });
+  }
+
+  /** Queues a delta, merged into the previous one when it is of the same item and not yet taken. */
+  delta(itemId: string, delta: string): void {
+    const last = this.queued.at(-1);
+    if (!this.waiting && last?.type === "delta" && last.itemId === itemId) {
+      this.queued[this.queued.length - 1] = { type: "delta", itemId, delta: last.delta + delta };
+      return;
+    }
+    this.push({ type: "delta", itemId, delta });
+  }
+
+  /** Queues the result and ends the stream. */
+  finish(result: R): void {
+    this.push({ type: "result", result });
+    this.ended = true;
+    this.wake();
+  }
+
+  /** Ends the stream with an error, thrown to the consumer after what is already queued. */
+  fail(error: unknown): void {
+    if (this.ended) return;
+    this.failedWith = { error };
+    this.ended = true;
+    this.wake();
+  }
+
+  [Symbol.asyncIterator](): AsyncIterator<TurnStreamChunk<R>> {
+    return {
+      next: () => {
+        const chunk = this.queued.shift();
+        if (chunk) return Promise.resolve({ value: chunk, done: false });
+        if (this.failedWith) {
+          const { error } = this.failedWith;
+          this.failedWith = undefined;
+          return Promise.reject(error);
+        }
+        if (this.ended) return Promise.resolve({ value: undefined, done: true });
+        return new Promise((resolve, reject) => {
+          this.waiting = { resolve, reject };
+        });
+      },
+    };
+  }
+
+  private push(chunk: TurnStreamChunk<R>): void {
+    if (this.ended) return;
+    const waiting = this.waiting;
+    if (waiting) {
+      this.waiting = undefined;
+      waiting.resolve({ value: chunk, done: false });
+    } else this.queued.push(chunk);
+  }
+
+  private wake(): void {
+    const waiting = this.waiting;
+    if (!waiting) return;
+    this.waiting = undefined;
+    const chunk = this.queued.shift();
+    if (chunk) waiting.resolve({ value: chunk, done: false });
+    else if (this.failedWith) {
+      const { error } = this.failedWith;
+      this.failedWith = undefined;
+      waiting.reject(error);
+    } else waiting.resolve({ value: undefined, done: true });
+  }
+}

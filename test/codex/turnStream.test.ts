@@ -1,0 +1,52 @@
+import assert from "node:assert/strict";
+import { describe, it } from "node:test";
+import type { AgentTurnResult } from "../../src/agent/port.ts";
+import { TurnStreamQueue, type TurnStreamChunk } from "../../src/codex/turnStream.ts";
+
+async function drain<R extends AgentTurnResult>(queue: TurnStreamQueue<R>): Promise<TurnStreamChunk<R>[]> {
+  const chunks: TurnStreamChunk<R>[] = [];
+  for await (const chunk of queue) chunks.push(chunk);
+  return chunks;
+}
+
+describe("TurnStreamQueue", () => {
+  it("hands chunks to a waiting consumer in order and ends with the result", async () => {
+    const queue = new TurnStreamQueue<AgentTurnResult>();
+    const drained = drain(queue);
+    queue.delta("i1", "Hel");
+    queue.event({ kind: "agentMessage", summary: "Hello", metadata: {} });
+    queue.finish({ assistantText: "Hello", events: [] });
+    const chunks = await drained;
+    assert.deepEqual(chunks.map((c) => c.type), ["delta", "event", "result"]);
+  });
+
+  it("merges deltas of one item while the consumer is behind, losing nothing", async () => {
+    const queue = new TurnStreamQueue<AgentTurnResult>();
+    for (let i = 0; i < 100_000; i++) queue.delta("i1", "x");
+    queue.delta("i2", "y");
+    queue.delta("i2", "z");
+    assert.equal(queue.backlog, 2, "100 000 deltas of one item held as one chunk");
+    queue.finish({ assistantText: "", events: [] });
+    const chunks = await drain(queue);
+    assert.equal(chunks[0]?.type === "delta" && chunks[0].delta.length, 100_000);
+    assert.equal(chunks[1]?.type === "delta" && chunks[1].delta, "yz");
+  });
+
+  it("throws the failure after what was queued", async () => {
+    const queue = new TurnStreamQueue<AgentTurnResult>();
+    queue.delta("i1", "partial");
+    queue.fail(new Error("backend died"));
+    const seen: string[] = [];
+    await assert.rejects(async () => {
+      for await (const chunk of queue) seen.push(chunk.type);
+    }, /backend died/);
+    assert.deepEqual(seen, ["delta"]);
+  });
+
+  it("wakes a waiting consumer with a failure", async () => {
+    const queue = new TurnStreamQueue<AgentTurnResult>();
+    const drained = drain(queue);
+    queue.fail(new Error("timeout"));
+    await assert.rejects(drained, /timeout/);
+  });
+});
