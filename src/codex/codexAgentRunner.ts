@@ -342,7 +342,7 @@ export class CodexAgentRunner implements AgentRunner {
     const settings = threadSettingsFromConfig(this.config);
     if (this.threadIdValue !== undefined) {
       const { personality: _unused, ...resumeSettings } = settings;
-      return (await connection.request("thread/resume", { ...resumeSettings, threadId: this.threadIdValue })).thread.id;
+      return (await connection.request("thread/resume", { ...resumeSettings, threadId: this.threadIdValue, excludeTurns: true })).thread.id;
     }
     const tools = this.options.tools?.length ? { dynamicTools: dynamicToolSpecs(this.options.tools) } : {};
     const result = await connection.request("thread/start", { ...settings, ...tools, ...(this.options.ephemeral ? { ephemeral: true } : {}) });

@@ -77,7 +77,12 @@ export const ThreadOpenedResultSchema = z.looseObject({
 });
 export type ThreadOpenedResult = z.infer<typeof ThreadOpenedResultSchema>;
 
-export const ThreadResumeParamsSchema = z.looseObject({ ...ThreadSettingsShape, threadId: z.string() });
+export const ThreadResumeParamsSchema = z.looseObject({
+  ...ThreadSettingsShape,
+  threadId: z.string(),
+  /** Leave the history out of the answer (it can be large; codex-rpc does not need it to continue). */
+  excludeTurns: z.boolean().optional(),
+});
 export type ThreadResumeParams = z.infer<typeof ThreadResumeParamsSchema>;
 
 export const ThreadForkParamsSchema = z.looseObject({ ...ThreadSettingsShape, threadId: z.string(), ephemeral: z.boolean().nullish() });
