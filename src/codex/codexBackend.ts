@@ -6,6 +6,7 @@
 import type { Disposable } from "vscode-jsonrpc/node";
 import { AgentError, BackendExitedError, BackendStartError, describeExit, type ProcessExitInfo, type ProtocolError } from "../errors.ts";
 import { checkEnvelope } from "../protocol/envelope.ts";
+import { createRedactor, type Redactor } from "../protocol/redaction.ts";
 import type { InitializeResult } from "../protocol/clientRequests.ts";
 import { ProtocolConnection, type OverloadRetryOptions } from "../protocol/protocolConnection.ts";
 import { notificationThreadId, type ServerNotification } from "../protocol/serverNotifications.ts";
@@ -70,6 +71,8 @@ export class CodexBackend implements AsyncDisposable {
   private initializeResultValue: InitializeResult | undefined;
   private binaryValue: ResolvedCodexBinary | undefined;
   private goneError: AgentError | undefined;
+  /** Keeps secrets of the child's environment out of error messages (stderr tails). */
+  private redactor: Redactor = createRedactor();
   private readonly routes = new Map<string, ThreadRoute>();
   private readonly globalListeners = new Set<(notification: ServerNotification) => void>();
   private readonly exitListeners = new Set<(error: AgentError) => void>();
@@ -96,9 +99,10 @@ export class CodexBackend implements AsyncDisposable {
     return this.transport?.pid;
   }
 
-  /** How the process ended, once it has. */
+  /** How the process ended, once it has (stderr tail redacted). */
   get exitInfo(): ProcessExitInfo | undefined {
-    return this.transport?.exitInfo;
+    const exit = this.transport?.exitInfo;
+    return exit && this.redactExit(exit);
   }
 
   /** The typed connection; throws CLOSED unless the backend is running. */
@@ -172,10 +176,12 @@ export class CodexBackend implements AsyncDisposable {
       "app-server",
     ];
     const inherited = this.config.inheritEnv === false ? {} : process.env;
+    const env = { ...binary.env, ...inherited, ...this.config.env };
+    this.redactor = createRedactor({ env });
     const transport = startChildProcess({
       command: binary.path,
       args,
-      env: { ...binary.env, ...inherited, ...this.config.env },
+      env,
       checkMessage: checkEnvelope,
       ...(this.config.spawn ? { spawn: this.config.spawn } : {}),
     });
@@ -188,7 +194,8 @@ export class CodexBackend implements AsyncDisposable {
     });
     this.connectionValue = connection;
     this.wire(connection);
-    void transport.exited.then((exit) => this.onProcessExit(exit));
+    const exited = transport.exited.then((exit) => this.redactExit(exit));
+    void exited.then((exit) => this.onProcessExit(exit));
 
     const timeoutSeconds = this.config.startTimeoutSeconds ?? DEFAULT_START_TIMEOUT_SECONDS;
     const deadline = AbortSignal.timeout(timeoutSeconds * 1000);
@@ -202,12 +209,12 @@ export class CodexBackend implements AsyncDisposable {
           },
           { signal: deadline },
         ),
-        transport.exited.then((exit) => Promise.reject(exitedDuringStart(binary, exit))),
+        exited.then((exit) => Promise.reject(exitedDuringStart(binary, exit))),
       ]);
       this.initializeResultValue = await started;
       await connection.notify("initialized");
     } catch (error) {
-      const exit = transport.exitInfo ?? (await transport.close({ graceMs: 500, termGraceMs: 1000 }));
+      const exit = this.redactExit(transport.exitInfo ?? (await transport.close({ graceMs: 500, termGraceMs: 1000 })));
       this.stateValue = "exited";
       connection.close(error);
       if (error instanceof BackendStartError) throw error;
@@ -255,6 +262,10 @@ export class CodexBackend implements AsyncDisposable {
     const route = threadId === undefined ? undefined : this.routes.get(threadId);
     if (route) return route.onServerRequest(method, params);
     return unroutedAnswer(method, params);
+  }
+
+  private redactExit(exit: ProcessExitInfo): ProcessExitInfo {
+    return { ...exit, stderrTail: this.redactor.text(exit.stderrTail) };
   }
 
   private onProcessExit(exit: ProcessExitInfo): void {
