@@ -11,6 +11,8 @@ export type {
   AgentTurnResult,
 } from "./agent/port.ts";
 export { DEFAULT_TURN_TIMEOUT_SECONDS } from "./agent/defaults.ts";
+export { defaultRepairPrompt, turnWithRepair } from "./agent/turnWithRepair.ts";
+export type { RepairCheckResult, TurnWithRepairOptions, TurnWithRepairResult } from "./agent/turnWithRepair.ts";
 export {
   AGENT_ERROR_CODES,
   AgentError,
@@ -31,8 +33,10 @@ export {
   DEFAULT_CLIENT_INFO,
   DEFAULT_INTERRUPT_SETTLE_SECONDS,
   DEFAULT_START_TIMEOUT_SECONDS,
+  OutputInvalidError,
   parseAgentConfig,
   resolveCodexBinary,
+  structuredOutput,
 } from "./codex/index.ts";
 export type {
   ApprovalDecision,
@@ -40,6 +44,16 @@ export type {
   ApprovalKind,
   ApprovalRequest,
   CodexAgentRunnerOptions,
+  CodexTurnOptions,
+  CodexTurnResult,
+  DynamicTool,
+  ElicitationAnswer,
+  ElicitationHandler,
+  RequestHandlerOptions,
+  StructuredOutput,
+  TurnStreamChunk,
+  UserInputHandler,
+  UserInputQuestion,
   CodexAgentSessionFactoryOptions,
   CodexBackendConfig,
   CodexBackendState,

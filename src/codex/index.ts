@@ -1,6 +1,10 @@
 /** The Codex adapter: the port implemented on `codex app-server`. */
 export { CodexAgentRunner, DEFAULT_INTERRUPT_SETTLE_SECONDS } from "./codexAgentRunner.ts";
-export type { CodexAgentRunnerOptions } from "./codexAgentRunner.ts";
+export type { CodexAgentRunnerOptions, CodexTurnOptions, CodexTurnResult } from "./codexAgentRunner.ts";
+export type { DynamicTool, ElicitationAnswer, ElicitationHandler, RequestHandlerOptions, UserInputHandler, UserInputQuestion } from "./requestHandlers.ts";
+export { OutputInvalidError, structuredOutput } from "./structuredOutput.ts";
+export type { StructuredOutput } from "./structuredOutput.ts";
+export type { TurnStreamChunk } from "./turnStream.ts";
 export { CodexAgentSessionFactory } from "./codexAgentSessionFactory.ts";
 export type { CodexAgentSessionFactoryOptions } from "./codexAgentSessionFactory.ts";
 export { CodexBackend, DEFAULT_CLIENT_INFO, DEFAULT_START_TIMEOUT_SECONDS } from "./codexBackend.ts";
