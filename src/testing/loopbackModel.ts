@@ -32,10 +32,11 @@ export interface LoopbackModelRequest {
 export type LoopbackModelStep =
   /** An assistant message; with `deltas`, first streamed as that many `output_text` deltas. */
   | { readonly type: "message"; readonly text: string; readonly deltas?: number }
-  /** A tool call; `name` defaults to `exec_command`, `callId` to a generated id. */
+  /** A tool call; `name` defaults to `exec_command`, `callId` to a generated id; `namespace` for namespaced tools (MCP servers: `mcp__NAME`). */
   | {
       readonly type: "functionCall";
       readonly name?: string;
+      readonly namespace?: string;
       readonly arguments: Readonly<Record<string, unknown>>;
       readonly callId?: string;
     }
@@ -269,6 +270,7 @@ function streamReply(res: ServerResponse, request: LoopbackModelRequest, steps: 
           id: itemId,
           call_id: step.callId ?? `call_${request.index}_${outputIndex}`,
           name: step.name ?? "exec_command",
+          ...(step.namespace ? { namespace: step.namespace } : {}),
           arguments: JSON.stringify(step.arguments),
         };
         send("response.output_item.added", { output_index: outputIndex, item: { ...item, status: "in_progress" } });

@@ -230,6 +230,37 @@ describe("conversation control against the real binary", () => {
     assert.match(tooled.assistantText, /sunny in Oslo/);
   });
 
+  it("answers MCP elicitations: declined by default, the handler's answer reaches the MCP server", async () => {
+    const server = path.join(import.meta.dirname, "../fixtures/mcp/elicitingMcpServer.mjs");
+    await using mcp = await startRealCodex({
+      respond: toolThenReport({ type: "functionCall", namespace: "mcp__fixture", name: "ask_user", arguments: {} }),
+      backend: { mcpConfigOverrides: [`mcp_servers.fixture.command=${JSON.stringify(process.execPath)}`, `mcp_servers.fixture.args=[${JSON.stringify(server)}]`] },
+    });
+    const declined = await (await mcp.runner({ approvalMode: "on-request" })).turn("use the tool", { timeoutSeconds: 30 });
+    const refusal = declined.events.find((e) => e.kind === "approval" && e.metadata.request === "mcpElicitation");
+    assert.equal(refusal?.metadata.decision, "decline");
+    assert.equal(refusal?.metadata.decidedBy, "default");
+
+    const messages: (string | undefined)[] = [];
+    const runner = await mcp.runner(
+      { approvalMode: "on-request" },
+      {
+        onElicitation: ({ serverName, message }) => {
+          assert.equal(serverName, "fixture");
+          messages.push(message);
+          return { action: "accept", content: { number: 42 } };
+        },
+      },
+    );
+    const result = await runner.turn("use the tool", { timeoutSeconds: 30 });
+    assert.ok(messages.includes("What is your favourite number?"), JSON.stringify(messages));
+    assert.match(result.assistantText, /user said \{"number":42\}/);
+    const call = result.events.find((e) => e.kind === "mcpToolCall");
+    assert.equal(call?.metadata.server, "fixture");
+    assert.equal(call?.metadata.tool, "ask_user");
+    assert.equal(call?.metadata.status, "completed");
+  });
+
   it("time spent in a handler does not count against the turn's timeout", async () => {
     use(toolThenReport({ type: "functionCall", arguments: { cmd: "echo slow-approval" } }));
     const runner = await codex.runner(
