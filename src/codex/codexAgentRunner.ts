@@ -14,6 +14,8 @@ import { notificationTurnId, type ServerNotification } from "../protocol/serverN
 import { parseAgentConfig, threadSettingsFromConfig, type ParsedAgentConfig } from "./agentConfig.ts";
 import { APPROVAL_DECISIONS } from "./approvals.ts";
 import type { CodexBackend, ThreadRoute } from "./codexBackend.ts";
+import type { ProtocolConnection } from "../protocol/protocolConnection.ts";
+import { SilenceWatchdog } from "./silenceWatchdog.ts";
 import { answerServerRequest, dynamicToolSpecs, type RequestHandlerOptions } from "./requestHandlers.ts";
 import { isZodSchema, structuredOutput, type StructuredOutput } from "./structuredOutput.ts";
 import { TurnDeadline } from "./turnDeadline.ts";
@@ -33,6 +35,16 @@ export interface CodexAgentRunnerOptions extends RequestHandlerOptions {
   readonly ephemeral?: boolean;
   /** How long to wait for an interrupted turn to settle, in seconds; default 5. */
   readonly interruptSettleSeconds?: number;
+  /**
+   * Silence watchdog, off by default: a turn with no traffic for this many seconds (while no
+   * handler is pending) is interrupted and rejects with TURN_TIMEOUT. A turn may override it.
+   */
+  readonly silenceTimeoutSeconds?: number;
+  /**
+   * Gives a running backend when this runner's has died (the factory passes one that starts a
+   * new process); the conversation then continues by resuming its thread there.
+   */
+  readonly backendProvider?: () => Promise<CodexBackend>;
 }
 
 /** Per-turn options: the port's, with a zod schema allowed for `outputSchema`. */
@@ -41,6 +53,8 @@ export interface CodexTurnOptions extends Omit<AgentTurnOptions, "outputSchema">
   readonly outputSchema?: Readonly<Record<string, unknown>> | z.ZodType;
   /** Called with each event of this turn as it is recorded. */
   readonly onEvent?: (event: AgentTurnEvent) => void;
+  /** Overrides the runner's silence watchdog for this turn (seconds). */
+  readonly silenceTimeoutSeconds?: number;
 }
 
 /** A turn's result: the port's, plus the ids, the server's duration and the token usage of the turn. */
@@ -58,6 +72,7 @@ export interface CodexTurnResult<T = unknown> extends AgentTurnResult {
 interface ActiveTurn {
   readonly recorder: TurnRecorder;
   readonly deadline: TurnDeadline;
+  readonly watchdog: SilenceWatchdog | undefined;
   readonly completion: Promise<Turn>;
   readonly started: Promise<string>;
   /** Adopt the id of the first turn/started (compaction answers with no turn id). */
@@ -83,7 +98,7 @@ export class CodexAgentRunner implements AgentRunner {
 
   /** Parses `config` at once; throws InvalidConfigError (code INVALID_CONFIG) for a bad value. */
   constructor(
-    private readonly backend: CodexBackend,
+    private backend: CodexBackend,
     config: AgentConfig,
     private readonly options: CodexAgentRunnerOptions = {},
   ) {
@@ -149,7 +164,7 @@ export class CodexAgentRunner implements AgentRunner {
     const active = this.active;
     if (!active || active.adoptFirstTurn) throw new AgentError("NO_ACTIVE_TURN", "There is no running turn to steer; send the text as a new turn instead.");
     const turnId = await active.started;
-    await this.backend.connection.request("turn/steer", {
+    await (await this.liveConnection()).request("turn/steer", {
       threadId: this.threadIdValue!,
       expectedTurnId: turnId,
       input: [{ type: "text", text, text_elements: [] }],
@@ -159,7 +174,7 @@ export class CodexAgentRunner implements AgentRunner {
   /** Forks the conversation into a new runner (`thread/fork`); this one is unchanged. */
   async fork(options: CodexAgentRunnerOptions = {}): Promise<CodexAgentRunner> {
     const threadId = await this.loadedThreadId();
-    const result = await this.backend.connection.request("thread/fork", { threadId, ...threadSettingsFromConfig(this.config) });
+    const result = await (await this.liveConnection()).request("thread/fork", { threadId, ...threadSettingsFromConfig(this.config) });
     const fork = new CodexAgentRunner(this.backend, this.portConfig(), { ...this.options, ...options, resumeThreadId: undefined });
     fork.adoptThread(result.thread.id);
     return fork;
@@ -169,7 +184,7 @@ export class CodexAgentRunner implements AgentRunner {
   async compact(options: { readonly timeoutSeconds?: number } = {}): Promise<void> {
     const threadId = await this.loadedThreadId();
     await this.run("", { timeoutSeconds: options.timeoutSeconds ?? DEFAULT_TURN_TIMEOUT_SECONDS }, undefined, async () => {
-      await this.backend.connection.request("thread/compact/start", { threadId });
+      await (await this.liveConnection()).request("thread/compact/start", { threadId });
       return undefined;
     });
   }
@@ -184,7 +199,8 @@ export class CodexAgentRunner implements AgentRunner {
       throw new InvalidConfigError("turns", `rollback(turns) needs a whole number from 1 to ${this.turnIds.length} (the turns this runner completed); got ${turns}.`);
     }
     const beforeTurnId = this.turnIds[this.turnIds.length - turns]!;
-    await this.backend.connection.request("thread/revert", { threadId: this.threadIdValue!, beforeTurnId });
+    const threadId = await this.loadedThreadId();
+    await (await this.liveConnection()).request("thread/revert", { threadId, beforeTurnId });
     this.turnIds.splice(this.turnIds.length - turns);
   }
 
@@ -215,6 +231,7 @@ export class CodexAgentRunner implements AgentRunner {
       return this.finish(turn, active, output);
     } finally {
       active.deadline.cancel();
+      active.watchdog?.cancel();
       options.signal?.removeEventListener("abort", onCallerAbort);
       this.active = undefined;
     }
@@ -246,9 +263,21 @@ export class CodexAgentRunner implements AgentRunner {
       stream?.event(event);
     };
     const recorder = new TurnRecorder(onEvent);
+    const silenceSeconds = options.silenceTimeoutSeconds ?? this.options.silenceTimeoutSeconds;
     return {
       recorder,
       deadline: new TurnDeadline(timeoutSeconds * 1000, () => stop.abort(new TurnTimeoutError(timeoutSeconds, recorder.turnId))),
+      watchdog:
+        silenceSeconds === undefined
+          ? undefined
+          : new SilenceWatchdog(silenceSeconds * 1000, () =>
+              stop.abort(
+                new AgentError(
+                  "TURN_TIMEOUT",
+                  `The turn had no traffic for ${silenceSeconds} s (silence watchdog); it was interrupted. The runner can take another turn.`,
+                ),
+              ),
+            ),
       completion,
       started,
       adoptFirstTurn,
@@ -282,7 +311,7 @@ export class CodexAgentRunner implements AgentRunner {
   private async startTurn(prompt: string, options: CodexTurnOptions, output: StructuredOutput<unknown> | undefined): Promise<string> {
     const threadId = await this.loadedThreadId();
     const outputSchema = output ? output.jsonSchema : (options.outputSchema as Record<string, unknown> | undefined);
-    const { turn } = await this.backend.connection.request("turn/start", {
+    const { turn } = await (await this.liveConnection()).request("turn/start", {
       threadId,
       input: [{ type: "text", text: prompt, text_elements: [] }],
       ...(this.config.reasoningEffort ? { effort: this.config.reasoningEffort } : {}),
@@ -338,7 +367,7 @@ export class CodexAgentRunner implements AgentRunner {
   }
 
   private async openThread(): Promise<string> {
-    const connection = this.backend.connection;
+    const connection = await this.liveConnection();
     const settings = threadSettingsFromConfig(this.config);
     if (this.threadIdValue !== undefined) {
       const { personality: _unused, ...resumeSettings } = settings;
@@ -370,8 +399,14 @@ export class CodexAgentRunner implements AgentRunner {
         const active = this.active;
         return answerServerRequest(method, params, this.options, active && {
           event: (event) => active.recorder.addEvent(event),
-          handlerStarted: () => active.deadline.pause(),
-          handlerEnded: () => active.deadline.resume(),
+          handlerStarted: () => {
+            active.deadline.pause();
+            active.watchdog?.pause();
+          },
+          handlerEnded: () => {
+            active.deadline.resume();
+            active.watchdog?.resume();
+          },
         });
       },
       onBackendGone: (error) => {
@@ -385,6 +420,7 @@ export class CodexAgentRunner implements AgentRunner {
   private onThreadNotification(notification: ServerNotification): void {
     const active = this.active;
     if (!active) return;
+    active.watchdog?.activity();
     if (active.adoptFirstTurn && active.recorder.turnId === undefined && notification.method === "turn/started") {
       this.setTurnId(active, (notification.params as { turn: Turn }).turn.id);
     }
@@ -420,8 +456,23 @@ export class CodexAgentRunner implements AgentRunner {
   private async settlePreviousTurn(): Promise<void> {
     const turnId = this.unsettledTurnId;
     this.unsettledTurnId = undefined;
-    if (turnId === undefined || this.threadIdValue === undefined || !this.threadLoaded) return;
+    if (turnId === undefined || this.threadIdValue === undefined || !this.threadLoaded || this.backend.state !== "running") return;
     await this.backend.connection.request("turn/interrupt", { threadId: this.threadIdValue, turnId }).catch(() => {});
+  }
+
+  /** The connection of a running backend: a new one from `backendProvider` if this runner's has died. */
+  private async liveConnection(): Promise<ProtocolConnection> {
+    const provider = this.options.backendProvider;
+    if (provider && (this.backend.state === "exited" || this.backend.state === "closed")) {
+      const next = await provider();
+      if (next !== this.backend) {
+        this.backend = next;
+        this.route?.dispose();
+        this.route = undefined;
+        this.threadLoaded = false;
+      }
+    }
+    return this.backend.connection;
   }
 
   private portConfig(): AgentConfig {

@@ -160,6 +160,17 @@ export class CodexBackend implements AsyncDisposable {
     return { dispose: () => this.globalListeners.delete(listener) };
   }
 
+  /** Resolves with the error once the backend has stopped being usable (at once if it already has). */
+  onGoneOnce(): Promise<AgentError> {
+    if (this.goneError) return Promise.resolve(this.goneError);
+    return new Promise((resolve) => {
+      const subscription = this.onGone((error) => {
+        subscription.dispose();
+        resolve(error);
+      });
+    });
+  }
+
   /** Called once when the backend stops being usable (process exit or close). */
   onGone(listener: (error: AgentError) => void): Disposable {
     this.exitListeners.add(listener);

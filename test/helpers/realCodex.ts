@@ -2,7 +2,7 @@
  * Runs the real codex binary against the project's model on loopback, in a hermetic HOME and
  * CODEX_HOME, for integration tests. Everything is torn down by `dispose()`.
  */
-import { CodexAgentSessionFactory } from "../../src/codex/codexAgentSessionFactory.ts";
+import { CodexAgentSessionFactory, type CodexAgentSessionFactoryOptions } from "../../src/codex/codexAgentSessionFactory.ts";
 import type { CodexBackendConfig } from "../../src/codex/codexBackend.ts";
 import type { CodexAgentRunnerOptions } from "../../src/codex/codexAgentRunner.ts";
 import { createHermeticCodexHome, type HermeticCodexHome } from "../../src/testing/hermeticCodexHome.ts";
@@ -18,7 +18,13 @@ export interface RealCodex extends AsyncDisposable {
 }
 
 export async function startRealCodex(
-  options: { respond?: LoopbackModelResponder; backend?: CodexBackendConfig; approvalPolicy?: string; sandboxMode?: string } = {},
+  options: {
+    respond?: LoopbackModelResponder;
+    backend?: CodexBackendConfig;
+    factory?: CodexAgentSessionFactoryOptions;
+    approvalPolicy?: string;
+    sandboxMode?: string;
+  } = {},
 ): Promise<RealCodex> {
   const model = await LoopbackModel.start(options.respond ? { respond: options.respond } : {});
   const home = await createHermeticCodexHome({
@@ -26,7 +32,7 @@ export async function startRealCodex(
     ...(options.approvalPolicy ? { approvalPolicy: options.approvalPolicy } : {}),
     ...(options.sandboxMode ? { sandboxMode: options.sandboxMode } : {}),
   });
-  const factory = new CodexAgentSessionFactory({ ...options.backend, env: { ...home.env, ...options.backend?.env } });
+  const factory = new CodexAgentSessionFactory({ ...options.backend, env: { ...home.env, ...options.backend?.env } }, options.factory);
   const dispose = async () => {
     await factory.close();
     await model.close();

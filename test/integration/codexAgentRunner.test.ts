@@ -196,7 +196,31 @@ describe("CodexBackend process lifecycle", () => {
       return true;
     });
     assert.ok(performance.now() - started < 5000);
+  });
+
+  it("after the backend dies, the next turn runs on a new backend and still sees the conversation", async () => {
+    await using codex = await startRealCodex();
+    const runner = await codex.runner();
+    await runner.turn("remember the fruit mango");
+    const firstPid = codex.factory.backend.pid!;
+    process.kill(firstPid, "SIGKILL");
+    await codex.factory.backend.onGoneOnce();
+    const second = await runner.turn("which fruit?");
+    assert.equal(second.assistantText, "You said: which fruit? (turn 2)");
+    assert.deepEqual(codex.model.requests.at(-1)!.userTexts, ["remember the fruit mango", "which fruit?"]);
+    assert.notEqual(codex.factory.backend.pid, firstPid);
+    assert.equal(codex.factory.backendGenerations, 2);
+    assert.equal(processAlive(firstPid), false);
+  });
+
+  it("with respawn off, a dead backend stays dead: turns reject with BACKEND_EXITED", async () => {
+    await using codex = await startRealCodex({ factory: { respawn: false } });
+    const runner = await codex.runner();
+    await runner.turn("hello");
+    process.kill(codex.factory.backend.pid!, "SIGKILL");
+    await codex.factory.backend.onGoneOnce();
     await assert.rejects(runner.turn("after death"), isCode("BACKEND_EXITED"));
+    await assert.rejects(codex.factory.runner({ workingDirectory: codex.home.workDir }), isCode("BACKEND_EXITED"));
   });
 
   it("close() leaves no process behind and later turns reject with CLOSED", async () => {
