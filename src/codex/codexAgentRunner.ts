@@ -8,18 +8,16 @@ import type { Disposable } from "vscode-jsonrpc/node";
 import type { z } from "zod";
 import { DEFAULT_TURN_TIMEOUT_SECONDS } from "../agent/defaults.ts";
 import type { AgentConfig, AgentRunner, AgentTurnEvent, AgentTurnOptions, AgentTurnResult } from "../agent/port.ts";
-import { AgentError, InvalidConfigError, ProtocolError, TurnFailedError, TurnTimeoutError } from "../errors.ts";
+import { AgentError, InvalidConfigError, ProtocolError, TurnFailedError } from "../errors.ts";
 import type { TokenUsageBreakdown, Turn } from "../protocol/common.ts";
 import { notificationTurnId, type ServerNotification } from "../protocol/serverNotifications.ts";
 import { parseAgentConfig, threadSettingsFromConfig, type ParsedAgentConfig } from "./agentConfig.ts";
 import { APPROVAL_DECISIONS } from "./approvals.ts";
 import type { CodexBackend, ThreadRoute } from "./codexBackend.ts";
 import type { ProtocolConnection } from "../protocol/protocolConnection.ts";
-import { SilenceWatchdog } from "./silenceWatchdog.ts";
+import { createActiveTurn, rejectOnAbort, type ActiveTurn } from "./activeTurn.ts";
 import { answerServerRequest, dynamicToolSpecs, type RequestHandlerOptions } from "./requestHandlers.ts";
 import { isZodSchema, structuredOutput, type StructuredOutput } from "./structuredOutput.ts";
-import { TurnDeadline } from "./turnDeadline.ts";
-import { TurnRecorder } from "./turnRecorder.ts";
 import { TurnStreamQueue, type TurnStreamChunk } from "./turnStream.ts";
 
 /** Default time to wait for an interrupted turn to report completion, in seconds. */
@@ -69,19 +67,6 @@ export interface CodexTurnResult<T = unknown> extends AgentTurnResult {
   readonly output: T;
 }
 
-interface ActiveTurn {
-  readonly recorder: TurnRecorder;
-  readonly deadline: TurnDeadline;
-  readonly watchdog: SilenceWatchdog | undefined;
-  readonly completion: Promise<Turn>;
-  readonly started: Promise<string>;
-  /** Adopt the id of the first turn/started (compaction answers with no turn id). */
-  readonly adoptFirstTurn: boolean;
-  onDelta?: (itemId: string, delta: string) => void;
-  complete(turn: Turn): void;
-  fail(error: unknown): void;
-  markStarted(turnId: string): void;
-}
 
 /** The Codex adapter's runner; see the module comment. */
 export class CodexAgentRunner implements AgentRunner {
@@ -220,7 +205,18 @@ export class CodexAgentRunner implements AgentRunner {
     }
     const output = isZodSchema(options.outputSchema) ? structuredOutput(options.outputSchema) : undefined;
     const stop = new AbortController();
-    const active = this.newActiveTurn(timeoutSeconds, stop, options, stream, startWork !== undefined);
+    const active = createActiveTurn({
+      timeoutSeconds,
+      silenceSeconds: options.silenceTimeoutSeconds ?? this.options.silenceTimeoutSeconds,
+      stop,
+      adoptFirstTurn: startWork !== undefined,
+      onEvent: (event) => {
+        this.options.onEvent?.(event);
+        options.onEvent?.(event);
+        stream?.event(event);
+      },
+      ...(stream ? { onDelta: (itemId: string, delta: string) => stream.delta(itemId, delta) } : {}),
+    });
     this.active = active;
     const onCallerAbort = () =>
       stop.abort(new AgentError("ABORTED", "The turn was aborted by the caller's signal; it was interrupted and the runner can take another turn.", { cause: options.signal?.reason }));
@@ -235,57 +231,6 @@ export class CodexAgentRunner implements AgentRunner {
       options.signal?.removeEventListener("abort", onCallerAbort);
       this.active = undefined;
     }
-  }
-
-  private newActiveTurn(
-    timeoutSeconds: number,
-    stop: AbortController,
-    options: CodexTurnOptions,
-    stream: TurnStreamQueue<CodexTurnResult> | undefined,
-    adoptFirstTurn: boolean,
-  ): ActiveTurn {
-    let complete!: (turn: Turn) => void;
-    let fail!: (error: unknown) => void;
-    let markStarted!: (turnId: string) => void;
-    const completion = new Promise<Turn>((resolve, reject) => {
-      complete = resolve;
-      fail = reject;
-    });
-    const started = new Promise<string>((resolve, reject) => {
-      markStarted = resolve;
-      completion.catch(reject);
-    });
-    completion.catch(() => {}); // observed by drive(); keeps a late failure from being "unhandled"
-    started.catch(() => {});
-    const onEvent = (event: AgentTurnEvent) => {
-      this.options.onEvent?.(event);
-      options.onEvent?.(event);
-      stream?.event(event);
-    };
-    const recorder = new TurnRecorder(onEvent);
-    const silenceSeconds = options.silenceTimeoutSeconds ?? this.options.silenceTimeoutSeconds;
-    return {
-      recorder,
-      deadline: new TurnDeadline(timeoutSeconds * 1000, () => stop.abort(new TurnTimeoutError(timeoutSeconds, recorder.turnId))),
-      watchdog:
-        silenceSeconds === undefined
-          ? undefined
-          : new SilenceWatchdog(silenceSeconds * 1000, () =>
-              stop.abort(
-                new AgentError(
-                  "TURN_TIMEOUT",
-                  `The turn had no traffic for ${silenceSeconds} s (silence watchdog); it was interrupted. The runner can take another turn.`,
-                ),
-              ),
-            ),
-      completion,
-      started,
-      adoptFirstTurn,
-      ...(stream ? { onDelta: (itemId: string, delta: string) => stream.delta(itemId, delta) } : {}),
-      complete,
-      fail,
-      markStarted,
-    };
   }
 
   /** Starts the work, follows it to turn/completed, and interrupts it on deadline, abort or error. */
@@ -491,17 +436,4 @@ function checkTurnOptions(prompt: string, options: CodexTurnOptions): number {
     throw new InvalidConfigError("outputSchema", "outputSchema must be a JSON Schema object or a zod schema.");
   }
   return timeoutSeconds;
-}
-
-/** A promise that rejects with the signal's reason when it aborts; `dispose()` detaches it. */
-function rejectOnAbort(signal: AbortSignal): Promise<never> & { dispose(): void } {
-  let onAbort: () => void = () => {};
-  const promise = new Promise<never>((_, reject) => {
-    onAbort = () => reject(signal.reason);
-    if (signal.aborted) onAbort();
-    else signal.addEventListener("abort", onAbort, { once: true });
-  }) as Promise<never> & { dispose(): void };
-  promise.catch(() => {});
-  promise.dispose = () => signal.removeEventListener("abort", onAbort);
-  return promise;
 }

@@ -41,7 +41,7 @@ export class JsonlMessageReader extends AbstractMessageReader implements Message
   private pending: Buffer[] = [];
 
   constructor(
-    private readonly readable: Readable,
+    readable: Readable,
     private readonly options: JsonlMessageReaderOptions = {},
   ) {
     super();

@@ -1,0 +1,93 @@
+/**
+ * The state of the one turn a runner has in flight: its recorder, its deadline and optional
+ * silence watchdog, and the promises that settle when its id is known and when it completes.
+ */
+import type { AgentTurnEvent } from "../agent/port.ts";
+import { AgentError, TurnTimeoutError } from "../errors.ts";
+import type { Turn } from "../protocol/common.ts";
+import { SilenceWatchdog } from "./silenceWatchdog.ts";
+import { TurnDeadline } from "./turnDeadline.ts";
+import { TurnRecorder } from "./turnRecorder.ts";
+
+/** One turn in flight; see the module comment. */
+export interface ActiveTurn {
+  readonly recorder: TurnRecorder;
+  readonly deadline: TurnDeadline;
+  readonly watchdog: SilenceWatchdog | undefined;
+  /** Settles with turn/completed, or rejects when the turn cannot go on (backend gone, bad message). */
+  readonly completion: Promise<Turn>;
+  /** Resolves with the turn id once known. */
+  readonly started: Promise<string>;
+  /** Adopt the id of the first turn/started (compaction answers with no turn id). */
+  readonly adoptFirstTurn: boolean;
+  readonly onDelta: ((itemId: string, delta: string) => void) | undefined;
+  complete(turn: Turn): void;
+  fail(error: unknown): void;
+  markStarted(turnId: string): void;
+}
+
+/** Inputs of {@link createActiveTurn}. */
+export interface ActiveTurnOptions {
+  readonly timeoutSeconds: number;
+  readonly silenceSeconds: number | undefined;
+  /** Aborted (with the reason as the turn's error) when the deadline or the watchdog fires. */
+  readonly stop: AbortController;
+  readonly adoptFirstTurn: boolean;
+  readonly onEvent: (event: AgentTurnEvent) => void;
+  readonly onDelta?: (itemId: string, delta: string) => void;
+}
+
+/** Starts the clocks of a new turn. */
+export function createActiveTurn(options: ActiveTurnOptions): ActiveTurn {
+  let complete!: (turn: Turn) => void;
+  let fail!: (error: unknown) => void;
+  let markStarted!: (turnId: string) => void;
+  const completion = new Promise<Turn>((resolve, reject) => {
+    complete = resolve;
+    fail = reject;
+  });
+  const started = new Promise<string>((resolve, reject) => {
+    markStarted = resolve;
+    completion.catch(reject);
+  });
+  // Both are awaited by the runner; these keep a late failure from counting as "unhandled".
+  completion.catch(() => {});
+  started.catch(() => {});
+  const { stop, timeoutSeconds, silenceSeconds } = options;
+  const recorder = new TurnRecorder(options.onEvent);
+  return {
+    recorder,
+    deadline: new TurnDeadline(timeoutSeconds * 1000, () => stop.abort(new TurnTimeoutError(timeoutSeconds, recorder.turnId))),
+    watchdog:
+      silenceSeconds === undefined
+        ? undefined
+        : new SilenceWatchdog(silenceSeconds * 1000, () =>
+            stop.abort(
+              new AgentError(
+                "TURN_TIMEOUT",
+                `The turn had no traffic for ${silenceSeconds} s (silence watchdog); it was interrupted. The runner can take another turn.`,
+              ),
+            ),
+          ),
+    completion,
+    started,
+    adoptFirstTurn: options.adoptFirstTurn,
+    onDelta: options.onDelta,
+    complete,
+    fail,
+    markStarted,
+  };
+}
+
+/** A promise that rejects with the signal's reason when it aborts; `dispose()` detaches it. */
+export function rejectOnAbort(signal: AbortSignal): Promise<never> & { dispose(): void } {
+  let onAbort: () => void = () => {};
+  const promise = new Promise<never>((_, reject) => {
+    onAbort = () => reject(signal.reason);
+    if (signal.aborted) onAbort();
+    else signal.addEventListener("abort", onAbort, { once: true });
+  }) as Promise<never> & { dispose(): void };
+  promise.catch(() => {});
+  promise.dispose = () => signal.removeEventListener("abort", onAbort);
+  return promise;
+}
