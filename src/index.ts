@@ -25,6 +25,8 @@ export {
   TurnTimeoutError,
 } from "./errors.ts";
 export type { AgentErrorCode, AgentErrorOptions, ProcessExitInfo } from "./errors.ts";
+export { createRedactor, REDACTED } from "./protocol/redaction.ts";
+export type { Redactor, RedactorOptions } from "./protocol/redaction.ts";
 export {
   APPROVAL_DECISIONS,
   CodexAgentRunner,
@@ -51,6 +53,7 @@ export type {
   ElicitationHandler,
   RequestHandlerOptions,
   StructuredOutput,
+  TrafficDirection,
   TurnStreamChunk,
   UserInputHandler,
   UserInputQuestion,

@@ -43,9 +43,20 @@ export interface CodexBackendConfig {
   readonly overloadRetry?: OverloadRetryOptions;
   /** Called for every message that broke the protocol (for logs); the backend goes on. */
   readonly onProtocolError?: (error: ProtocolError) => void;
+  /**
+   * Sees every message both ways as it crosses the pipe (`line` is the exact JSON text), for
+   * traffic logs and timing. Called synchronously on the hot path: keep it cheap. Not redacted:
+   * redact before writing anything down (see `createRedactor`).
+   */
+  readonly onTraffic?: (direction: TrafficDirection, message: unknown, line: string) => void;
+  /** Called with each line the app-server writes to stderr (colour codes stripped). */
+  readonly onStderrLine?: (line: string) => void;
   /** Spawns the process; for tests. Default: cross-spawn. */
   readonly spawn?: ChildProcessTransportOptions["spawn"];
 }
+
+/** Which way a message went: client to server, or server to client. */
+export type TrafficDirection = "c2s" | "s2c";
 
 /** What a conversation registers to receive its thread's traffic. */
 export interface ThreadRoute {
@@ -194,6 +205,8 @@ export class CodexBackend implements AsyncDisposable {
       args,
       env,
       checkMessage: checkEnvelope,
+      ...(this.config.onTraffic ? trafficHooks(this.config.onTraffic) : {}),
+      ...(this.config.onStderrLine ? { onStderrLine: this.config.onStderrLine } : {}),
       ...(this.config.spawn ? { spawn: this.config.spawn } : {}),
     });
     this.transport = transport;
@@ -309,6 +322,14 @@ function exitedDuringStart(binary: ResolvedCodexBinary, exit: ProcessExitInfo): 
       "Check the stderr tail below; a bad -c override or an unreadable CODEX_HOME are common causes.",
     exit,
   );
+}
+
+function trafficHooks(onTraffic: NonNullable<CodexBackendConfig["onTraffic"]>) {
+  return {
+    onMessageRead: (message: unknown, line: string) => onTraffic("s2c", message, line),
+    // The writer hands over the line with its newline; the log wants the JSON alone.
+    onMessageWritten: (message: unknown, line: string) => onTraffic("c2s", message, line.endsWith("\n") ? line.slice(0, -1) : line),
+  };
 }
 
 /** Fail-closed answers for server requests of threads no runner here owns. */

@@ -8,7 +8,7 @@ export type { TurnStreamChunk } from "./turnStream.ts";
 export { CodexAgentSessionFactory } from "./codexAgentSessionFactory.ts";
 export type { CodexAgentSessionFactoryOptions } from "./codexAgentSessionFactory.ts";
 export { CodexBackend, DEFAULT_CLIENT_INFO, DEFAULT_START_TIMEOUT_SECONDS } from "./codexBackend.ts";
-export type { CodexBackendConfig, CodexBackendState, ThreadRoute } from "./codexBackend.ts";
+export type { CodexBackendConfig, CodexBackendState, ThreadRoute, TrafficDirection } from "./codexBackend.ts";
 export { parseAgentConfig } from "./agentConfig.ts";
 export type { ParsedAgentConfig } from "./agentConfig.ts";
 export { APPROVAL_DECISIONS } from "./approvals.ts";

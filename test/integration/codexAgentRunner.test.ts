@@ -223,6 +223,21 @@ describe("CodexBackend process lifecycle", () => {
     await assert.rejects(codex.factory.runner({ workingDirectory: codex.home.workDir }), isCode("BACKEND_EXITED"));
   });
 
+  it("onTraffic sees every message both ways, as the exact lines on the pipe", async () => {
+    const seen: { direction: string; method?: string; line: string }[] = [];
+    await using codex = await startRealCodex({
+      backend: { onTraffic: (direction, message, line) => seen.push({ direction, method: (message as { method?: string }).method, line }) },
+    });
+    await (await codex.runner()).turn("hello");
+    assert.deepEqual(seen.slice(0, 2).map((m) => [m.direction, m.method]), [["c2s", "initialize"], ["c2s", "initialized"]]);
+    for (const method of ["thread/start", "turn/start"]) assert.ok(seen.some((m) => m.direction === "c2s" && m.method === method), method);
+    for (const method of ["turn/started", "item/agentMessage/delta", "turn/completed"]) assert.ok(seen.some((m) => m.direction === "s2c" && m.method === method), method);
+    for (const m of seen) {
+      assert.doesNotThrow(() => JSON.parse(m.line));
+      assert.ok(!m.line.includes("\n"));
+    }
+  });
+
   it("close() leaves no process behind and later turns reject with CLOSED", async () => {
     const codex = await startRealCodex();
     const runner = await codex.runner();
