@@ -79,18 +79,19 @@ export function isNotification<M extends KnownNotificationMethod>(
 
 /** Thread id a notification belongs to, when its params carry one (`threadId` or `thread.id`). */
 export function notificationThreadId(params: unknown): string | undefined {
-  if (typeof params !== "object" || params === null) return undefined;
-  const p = params as { threadId?: unknown; thread?: { id?: unknown } };
-  if (typeof p.threadId === "string") return p.threadId;
-  if (typeof p.thread?.id === "string") return p.thread.id;
-  return undefined;
+  return scopedId(params, "threadId", "thread");
 }
 
 /** Turn id a notification belongs to, when its params carry one (`turnId` or `turn.id`). */
 export function notificationTurnId(params: unknown): string | undefined {
+  return scopedId(params, "turnId", "turn");
+}
+
+/** `params[flat]`, or else `params[nested].id`, when it is a string. */
+function scopedId(params: unknown, flat: string, nested: string): string | undefined {
   if (typeof params !== "object" || params === null) return undefined;
-  const p = params as { turnId?: unknown; turn?: { id?: unknown } };
-  if (typeof p.turnId === "string") return p.turnId;
-  if (typeof p.turn?.id === "string") return p.turn.id;
-  return undefined;
+  const p = params as Record<string, unknown>;
+  if (typeof p[flat] === "string") return p[flat];
+  const inner = p[nested] as { id?: unknown } | null | undefined;
+  return typeof inner?.id === "string" ? inner.id : undefined;
 }
