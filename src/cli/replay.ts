@@ -167,3 +167,7 @@ function idKey(id: unknown): string {
 function isObject(value: unknown): value is Record<string, unknown> {
   return typeof value === "object" && value !== null && !Array.isArray(value);
 }
+
+// What a test needs next to replayTranscript, reachable from the `codex-rpc/replay` entry point.
+export { parseTranscript } from "./transcript.ts";
+export type { TranscriptEntry } from "./transcript.ts";
