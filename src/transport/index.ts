@@ -1,6 +1,6 @@
 /** The transport layer: a child process speaking newline-delimited JSON. Knows nothing of Codex. */
 export { DEFAULT_CLOSE_GRACE_MS, DEFAULT_TERM_GRACE_MS, startChildProcess } from "./childProcessTransport.ts";
-export type { ChildProcessTransport, ChildProcessTransportOptions, CloseOptions } from "./childProcessTransport.ts";
+export type { ChildProcessTransport, ChildProcessTransportOptions, CloseOptions, SpawnFunction } from "./childProcessTransport.ts";
 export { JsonlFrameError, JsonlMessageReader } from "./jsonlMessageReader.ts";
 export type { JsonlMessageReaderOptions } from "./jsonlMessageReader.ts";
 export { JsonlMessageWriter } from "./jsonlMessageWriter.ts";

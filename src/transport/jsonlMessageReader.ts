@@ -1,63 +1,89 @@
 /**
  * Reads newline-delimited JSON messages from a stream for vscode-jsonrpc. Splits on the `\n`
- * byte only (U+2028/U+2029 inside strings are data), strips a trailing `\r`, has no line-length
- * cap, and reports a line that is not a message through the error event, then keeps reading.
+ * byte only (U+2028/U+2029 inside strings are data), strips one trailing `\r`, skips empty lines,
+ * has no line-length cap, and reports a line that is not a message through the error event,
+ * then keeps reading.
  */
 import type { Readable } from "node:stream";
 import { AbstractMessageReader, type DataCallback, type Disposable, type Message, type MessageReader } from "vscode-jsonrpc/node";
 
 const NEWLINE = 0x0a;
 const CARRIAGE_RETURN = 0x0d;
+/** Longest excerpt of a rejected line kept in a {@link JsonlFrameError}, in UTF-16 code units. */
 const EXCERPT_MAX_CHARS = 200;
+const BLANK = /^\s*$/;
 
-/** A line that is not a valid message; carries why and the start of the line. */
+/** A line that is not a valid message: `reason` says why, `excerpt` is its start (at most 200 characters). */
 export class JsonlFrameError extends Error {
   override readonly name = "JsonlFrameError";
   constructor(
     readonly reason: string,
     readonly excerpt: string,
+    options?: { readonly cause?: unknown },
   ) {
-    super(`Unreadable line from the peer (${reason}): ${excerpt}`);
+    super(`Rejected a line from the peer (${reason}): ${excerpt}`, options?.cause === undefined ? undefined : { cause: options.cause });
   }
 }
 
 /** Options of {@link JsonlMessageReader}. */
 export interface JsonlMessageReaderOptions {
-  /** Checks a decoded object; returns why it is not a valid message, or undefined. */
+  /** Checks a decoded JSON object; returns why it is not a valid message, or undefined to accept it. */
   readonly checkMessage?: (message: unknown) => string | undefined;
-  /** Called with each line read and its decoded message (for traffic taps). */
+  /** Called with each accepted message and its line (without the newline), for traffic taps; keep it cheap. */
   readonly onMessageRead?: (message: unknown, line: string) => void;
 }
 
-/** The reader; see the module comment. */
+/**
+ * A vscode-jsonrpc `MessageReader` over a `Readable` of JSON lines; starts reading at once and
+ * buffers messages until {@link JsonlMessageReader.listen} is called. Does NOT close the stream.
+ */
 export class JsonlMessageReader extends AbstractMessageReader implements MessageReader {
-  /** Messages delivered so far. */
-  messagesRead = 0;
-  /** Lines rejected so far. */
-  framesRejected = 0;
   private callback: DataCallback | undefined;
-  private readonly backlog: Message[] = [];
-  /** Bytes of the line being read that arrived in earlier chunks. */
+  private listened = false;
+  /** True until listen() has handed over the backlog: messages read meanwhile are kept. */
+  private buffering = true;
+  private disposed = false;
+  private ended = false;
+  private closed = false;
+  private backlog: Message[] = [];
+  /** Pieces of the line being read that arrived in earlier chunks; joined once, when its `\n` arrives. */
   private pending: Buffer[] = [];
+  private pendingBytes = 0;
+  private readCount = 0;
+  private rejectCount = 0;
 
   constructor(
     readable: Readable,
     private readonly options: JsonlMessageReaderOptions = {},
   ) {
     super();
-    readable.on("data", (chunk: Buffer | string) => this.onData(typeof chunk === "string" ? Buffer.from(chunk) : chunk));
+    readable.on("data", (chunk: Buffer | string) => this.onData(typeof chunk === "string" ? Buffer.from(chunk, "utf8") : chunk));
+    readable.on("end", () => this.onStreamEnd());
     readable.on("error", (error: Error) => this.fireError(error));
-    readable.on("close", () => this.fireClose());
-    readable.on("end", () => {
-      if (this.pending.length) this.onLine(Buffer.concat(this.pending));
-      this.pending = [];
-    });
+    readable.on("close", () => this.onStreamClose());
   }
 
-  /** Starts delivering messages; ones read before this call are delivered first, none is lost. */
+  /** Messages delivered (or buffered for delivery) so far. */
+  get messagesRead(): number {
+    return this.readCount;
+  }
+
+  /** Lines rejected so far (not JSON, not an object, or refused by `checkMessage`). */
+  get framesRejected(): number {
+    return this.rejectCount;
+  }
+
+  /** Starts delivering messages, those read before this call first; may be called once (throws otherwise). */
   listen(callback: DataCallback): Disposable {
-    this.callback = callback;
-    for (const message of this.backlog.splice(0)) callback(message);
+    if (this.listened) throw new Error("JsonlMessageReader.listen() may be called only once.");
+    this.listened = true;
+    // Delivered with `this.callback` still unset, so a message read meanwhile (a callback may
+    // cause more input synchronously) queues behind them instead of overtaking them.
+    const backlog = this.backlog;
+    for (let i = 0; i < backlog.length && !this.disposed; i++) callback(backlog[i]!);
+    this.backlog = [];
+    this.buffering = false;
+    if (!this.disposed) this.callback = callback;
     return {
       dispose: () => {
         if (this.callback === callback) this.callback = undefined;
@@ -65,39 +91,85 @@ export class JsonlMessageReader extends AbstractMessageReader implements Message
     };
   }
 
+  /** Stops delivering messages and events; the stream is still drained but NOT closed. */
   override dispose(): void {
-    super.dispose();
+    this.disposed = true;
+    this.buffering = false;
     this.callback = undefined;
+    this.backlog = [];
+    this.pending = [];
+    this.pendingBytes = 0;
+    super.dispose();
   }
 
   private onData(chunk: Buffer): void {
+    if (this.disposed) return;
+    let newline = chunk.indexOf(NEWLINE);
+    if (newline === -1) {
+      if (chunk.length > 0) {
+        this.pending.push(chunk);
+        this.pendingBytes += chunk.length;
+      }
+      return;
+    }
     let start = 0;
-    let newline = chunk.indexOf(NEWLINE, start);
-    while (newline !== -1) {
-      // A line that began in earlier chunks is joined once, when its end arrives (no quadratic copying).
-      const line = this.pending.length ? Buffer.concat([...this.pending, chunk.subarray(start, newline)]) : chunk.subarray(start, newline);
+    if (this.pending.length > 0) {
+      this.pending.push(chunk.subarray(0, newline));
+      const line = Buffer.concat(this.pending, this.pendingBytes + newline);
       this.pending = [];
-      this.onLine(line);
+      this.pendingBytes = 0;
+      this.onLine(line, 0, line.length);
       start = newline + 1;
       newline = chunk.indexOf(NEWLINE, start);
     }
-    if (start < chunk.length) this.pending.push(chunk.subarray(start));
+    // The common case: whole lines inside one chunk, decoded in place without copying.
+    while (newline !== -1) {
+      this.onLine(chunk, start, newline);
+      start = newline + 1;
+      newline = chunk.indexOf(NEWLINE, start);
+    }
+    if (start < chunk.length) {
+      this.pending.push(start === 0 ? chunk : chunk.subarray(start));
+      this.pendingBytes += chunk.length - start;
+    }
   }
 
-  private onLine(bytes: Buffer): void {
-    const end = bytes.length > 0 && bytes[bytes.length - 1] === CARRIAGE_RETURN ? bytes.length - 1 : bytes.length;
-    if (end === 0) return;
-    const line = bytes.toString("utf8", 0, end);
-    if (line.trim() === "") return;
+  private onStreamEnd(): void {
+    this.ended = true;
+    if (this.pending.length === 0 || this.disposed) return;
+    // A last line without its newline still counts: the peer ended the stream after it.
+    const line = Buffer.concat(this.pending, this.pendingBytes);
+    this.pending = [];
+    this.pendingBytes = 0;
+    this.onLine(line, 0, line.length);
+  }
+
+  private onStreamClose(): void {
+    if (this.closed) return;
+    this.closed = true;
+    if (!this.ended && this.pending.length > 0 && !this.disposed) {
+      const line = Buffer.concat(this.pending, this.pendingBytes).toString("utf8");
+      this.pending = [];
+      this.pendingBytes = 0;
+      this.reject("the stream closed in the middle of a line", line);
+    }
+    this.fireClose();
+  }
+
+  private onLine(bytes: Buffer, start: number, end: number): void {
+    if (end > start && bytes[end - 1] === CARRIAGE_RETURN) end--;
+    if (end === start) return;
+    const line = bytes.toString("utf8", start, end);
     let message: unknown;
     try {
       message = JSON.parse(line);
     } catch (error) {
-      this.reject(`not JSON: ${(error as Error).message}`, line);
+      if (BLANK.test(line)) return;
+      this.reject(`not JSON: ${(error as Error).message}`, line, error);
       return;
     }
     if (typeof message !== "object" || message === null || Array.isArray(message)) {
-      this.reject("not a JSON object", line);
+      this.reject(`not a JSON object but ${Array.isArray(message) ? "an array" : message === null ? "null" : `a ${typeof message}`}`, line);
       return;
     }
     const problem = this.options.checkMessage?.(message);
@@ -105,15 +177,23 @@ export class JsonlMessageReader extends AbstractMessageReader implements Message
       this.reject(problem, line);
       return;
     }
-    this.messagesRead++;
+    this.readCount++;
     this.options.onMessageRead?.(message, line);
     if (this.callback) this.callback(message as Message);
-    else this.backlog.push(message as Message);
+    else if (this.buffering) this.backlog.push(message as Message);
   }
 
-  private reject(reason: string, line: string): void {
-    this.framesRejected++;
-    const excerpt = line.length > EXCERPT_MAX_CHARS ? `${line.slice(0, EXCERPT_MAX_CHARS)}… (${line.length} chars)` : line;
-    this.fireError(new JsonlFrameError(reason, excerpt));
+  private reject(reason: string, line: string, cause?: unknown): void {
+    this.rejectCount++;
+    this.fireError(new JsonlFrameError(reason, excerptOf(line), cause === undefined ? undefined : { cause }));
   }
+}
+
+/** The start of `line`, at most {@link EXCERPT_MAX_CHARS} code units, never ending inside a surrogate pair. */
+function excerptOf(line: string): string {
+  if (line.length <= EXCERPT_MAX_CHARS) return line;
+  let end = EXCERPT_MAX_CHARS - 1;
+  const last = line.charCodeAt(end - 1);
+  if (last >= 0xd800 && last <= 0xdbff) end--;
+  return `${line.slice(0, end)}…`;
 }

@@ -5,22 +5,29 @@
 import type { Readable } from "node:stream";
 import { StringDecoder } from "node:string_decoder";
 
-/** Default size of the tail, in bytes (UTF-16 code units, near enough). */
+/** Default size of the tail, in bytes of UTF-8: 16 KiB. */
 export const DEFAULT_STDERR_TAIL_BYTES = 16 * 1024;
 
-// CSI sequences (colours, cursor moves) and OSC sequences (titles, links).
-const ANSI_PATTERN = /\x1b\[[0-9;?]*[ -/]*[@-~]|\x1b\][^\x07\x1b]*(?:\x07|\x1b\\)/g;
+// CSI sequences (colours, cursor moves), OSC sequences (titles, links), and two-byte escapes.
+const ANSI_PATTERN = /\x1b\[[0-?]*[ -/]*[@-~]|\x1b\][^\x07\x1b]*(?:\x07|\x1b\\)|\x1b[@-Z\\-_]/g;
 
 /** Options of {@link StderrTail}. */
 export interface StderrTailOptions {
+  /** Most bytes (UTF-8) of recent output kept; default {@link DEFAULT_STDERR_TAIL_BYTES}. */
   readonly maxBytes?: number;
-  /** Called with each complete line (colour codes stripped). */
+  /** Called with each complete line, colour codes and a trailing `\r` stripped; a line longer than `maxBytes` arrives cut to its last `maxBytes`. */
   readonly onLine?: (line: string) => void;
 }
 
-/** The bounded tail; see the module comment. */
+/** Drains a stream and keeps its most recent output, at most `maxBytes`, cut at a line boundary where possible. */
 export class StderrTail {
-  private tail = "";
+  /** Complete lines kept, oldest first, from index `head`. */
+  private lines: string[] = [];
+  private lineBytes: number[] = [];
+  private head = 0;
+  /** Bytes of the kept lines, a newline each included. */
+  private keptBytes = 0;
+  /** The line being written, raw (colour codes may be split across chunks). */
   private partial = "";
   private readonly decoder = new StringDecoder("utf8");
   private readonly maxBytes: number;
@@ -29,30 +36,84 @@ export class StderrTail {
     readable: Readable | null | undefined,
     private readonly options: StderrTailOptions = {},
   ) {
-    this.maxBytes = options.maxBytes ?? DEFAULT_STDERR_TAIL_BYTES;
-    readable?.on("data", (chunk: Buffer | string) => this.append(typeof chunk === "string" ? chunk : this.decoder.write(chunk)));
-    readable?.on("error", () => {}); // a broken stderr pipe is not worth crashing for
+    this.maxBytes = Math.max(1, Math.floor(options.maxBytes ?? DEFAULT_STDERR_TAIL_BYTES));
+    if (!readable) return;
+    readable.on("data", (chunk: Buffer | string) => this.append(typeof chunk === "string" ? chunk : this.decoder.write(chunk)));
+    readable.on("end", () => {
+      this.append(this.decoder.end());
+      if (this.partial !== "") this.addLine(this.partial);
+      this.partial = "";
+    });
+    readable.on("error", () => {}); // a broken stderr pipe is not worth crashing for
   }
 
-  /** The most recent output, at most `maxBytes`, starting at a line boundary where possible. */
+  /** The most recent output (at most `maxBytes` bytes of UTF-8), colour codes stripped, starting at a line boundary where possible. */
   text(): string {
-    return (this.tail + this.partial).slice(-this.maxBytes);
+    const partial = clean(this.partial);
+    const partialBytes = Buffer.byteLength(partial);
+    if (partialBytes >= this.maxBytes) return lastBytes(partial, this.maxBytes);
+    let first = this.head;
+    let total = this.keptBytes + partialBytes;
+    while (total > this.maxBytes && first < this.lines.length) total -= this.lineBytes[first++]!;
+    let text = "";
+    for (let i = first; i < this.lines.length; i++) text += `${this.lines[i]}\n`;
+    return text + partial;
   }
 
-  /** Adds text as if the child had written it (for spawn errors). */
+  /** Adds text as if the stream had carried it (for example why a spawn failed). */
   append(text: string): void {
-    const clean = text.replace(ANSI_PATTERN, "");
-    const lines = (this.partial + clean).split("\n");
-    this.partial = lines.pop() ?? "";
-    for (const line of lines) {
-      this.options.onLine?.(line);
-      this.tail += `${line}\n`;
+    let start = 0;
+    let newline = text.indexOf("\n");
+    while (newline !== -1) {
+      const line = start === 0 ? this.partial + text.slice(0, newline) : text.slice(start, newline);
+      if (start === 0) this.partial = "";
+      this.addLine(line);
+      start = newline + 1;
+      newline = text.indexOf("\n", start);
     }
-    if (this.tail.length > this.maxBytes) {
-      const cut = this.tail.slice(-this.maxBytes);
-      const boundary = cut.indexOf("\n");
-      this.tail = boundary >= 0 && boundary < cut.length - 1 ? cut.slice(boundary + 1) : cut;
-    }
-    if (this.partial.length > this.maxBytes) this.partial = this.partial.slice(-this.maxBytes);
+    if (start < text.length) this.partial += start === 0 ? text : text.slice(start);
+    // Colour codes are stripped per line; a raw line this long is over the bound either way.
+    if (this.partial.length > 2 * this.maxBytes) this.partial = lastUnits(this.partial, 2 * this.maxBytes);
   }
+
+  private addLine(raw: string): void {
+    let line = clean(raw.endsWith("\r") ? raw.slice(0, -1) : raw);
+    let bytes = Buffer.byteLength(line) + 1;
+    if (bytes > this.maxBytes) {
+      line = lastBytes(line, this.maxBytes - 1);
+      bytes = Buffer.byteLength(line) + 1;
+    }
+    this.options.onLine?.(line);
+    this.lines.push(line);
+    this.lineBytes.push(bytes);
+    this.keptBytes += bytes;
+    while (this.keptBytes > this.maxBytes && this.head < this.lines.length) this.keptBytes -= this.lineBytes[this.head++]!;
+    if (this.head > 1024 && this.head * 2 > this.lines.length) {
+      this.lines = this.lines.slice(this.head);
+      this.lineBytes = this.lineBytes.slice(this.head);
+      this.head = 0;
+    }
+  }
+}
+
+function clean(text: string): string {
+  return text.includes("\x1b") ? text.replace(ANSI_PATTERN, "") : text;
+}
+
+/** The end of `text`, at most `maxBytes` bytes of UTF-8, starting at a character boundary. */
+function lastBytes(text: string, maxBytes: number): string {
+  if (maxBytes <= 0) return "";
+  const bytes = Buffer.from(text, "utf8");
+  if (bytes.length <= maxBytes) return text;
+  let start = bytes.length - maxBytes;
+  while (start < bytes.length && (bytes[start]! & 0xc0) === 0x80) start++;
+  return bytes.toString("utf8", start);
+}
+
+/** The last `count` UTF-16 code units of `text`, not starting inside a surrogate pair. */
+function lastUnits(text: string, count: number): string {
+  let start = text.length - count;
+  const code = text.charCodeAt(start);
+  if (code >= 0xdc00 && code <= 0xdfff) start++;
+  return text.slice(start);
 }
