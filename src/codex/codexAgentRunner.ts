@@ -285,7 +285,8 @@ export class CodexAgentRunner implements AgentRunner {
     }
     if (turn.status === "failed") {
       throw new TurnFailedError(
-        `The turn failed on the server: ${turn.error?.message ?? "no message"}. The conversation is kept; you can send another turn.`,
+        // The server's message can quote credentials (an "Incorrect API key" message does).
+        `The turn failed on the server: ${this.backend.redactText(turn.error?.message ?? "no message")}. The conversation is kept; you can send another turn.`,
         turn.error?.codexErrorInfo ?? null,
         turn.id,
       );

@@ -3,8 +3,8 @@
  * it, completes the handshake, routes notifications and server requests to conversations by
  * thread id, and fails everything pending at once if the process dies.
  */
-import type { Disposable } from "vscode-jsonrpc/node";
-import { AgentError, BackendExitedError, BackendStartError, describeExit, type ProcessExitInfo, type ProtocolError } from "../errors.ts";
+import type { Disposable, MessageReader, MessageWriter } from "vscode-jsonrpc/node";
+import { AgentError, BackendExitedError, BackendStartError, describeExit, ProtocolError, type ProcessExitInfo } from "../errors.ts";
 import { checkEnvelope } from "../protocol/envelope.ts";
 import { createRedactor, type Redactor } from "../protocol/redaction.ts";
 import type { InitializeResult } from "../protocol/clientRequests.ts";
@@ -14,6 +14,9 @@ import { SERVER_REQUESTS, type ServerRequestMethod } from "../protocol/serverReq
 import { startChildProcess, type ChildProcessTransport, type ChildProcessTransportOptions } from "../transport/childProcessTransport.ts";
 import { approvalAnswer, defaultAnswer, isApprovalMethod } from "./approvals.ts";
 import { resolveCodexBinary, type ResolvedCodexBinary } from "./resolveCodexBinary.ts";
+
+/** How long a server with a broken stdin or stdout gets to exit on its own before SIGTERM, in ms. */
+const BROKEN_PIPE_GRACE_MS = 500;
 
 /** Default deadline of start-up (spawn + initialize), in seconds. */
 export const DEFAULT_START_TIMEOUT_SECONDS = 30;
@@ -84,7 +87,15 @@ export class CodexBackend implements AsyncDisposable {
   private goneError: AgentError | undefined;
   /** Keeps secrets of the child's environment out of error messages (stderr tails). */
   private redactor: Redactor = createRedactor();
-  private readonly routes = new Map<string, ThreadRoute>();
+  /**
+   * Routes by thread id, held weakly: the port has no runner.close(), so a runner the caller lets
+   * go of must not be kept alive here (a runner holds its route strongly, through the disposable
+   * registerThread returned, and is itself held by its deadline timer while a turn runs).
+   */
+  private readonly routes = new Map<string, WeakRef<ThreadRoute>>();
+  private readonly collectedRoutes = new FinalizationRegistry<{ readonly threadId: string; readonly ref: WeakRef<ThreadRoute> }>(({ threadId, ref }) => {
+    if (this.routes.get(threadId) === ref) this.routes.delete(threadId);
+  });
   private readonly globalListeners = new Set<(notification: ServerNotification) => void>();
   private readonly exitListeners = new Set<(error: AgentError) => void>();
 
@@ -142,9 +153,10 @@ export class CodexBackend implements AsyncDisposable {
     this.stateValue = "closed";
     const error = new AgentError("CLOSED", "The codex backend was closed while this was pending.");
     this.closing = (async () => {
-      await this.starting?.catch(() => {});
       if (wasState !== "exited") this.gone(error);
+      // Rejects a pending initialize at once: close() during start-up must not wait for its deadline.
       this.connectionValue?.close(error);
+      await this.starting?.catch(() => {});
       await this.transport?.close();
     })();
     return this.closing;
@@ -157,10 +169,14 @@ export class CodexBackend implements AsyncDisposable {
 
   /** Routes a thread's notifications and server requests to `route` until disposed. */
   registerThread(threadId: string, route: ThreadRoute): Disposable {
-    this.routes.set(threadId, route);
+    const ref = new WeakRef(route);
+    this.routes.set(threadId, ref);
+    this.collectedRoutes.register(route, { threadId, ref }, ref);
     return {
+      // Holds `route` strongly: whoever holds this disposable keeps the route registered.
       dispose: () => {
-        if (this.routes.get(threadId) === route) this.routes.delete(threadId);
+        if (this.routes.get(threadId)?.deref() === route) this.routes.delete(threadId);
+        this.collectedRoutes.unregister(ref);
       },
     };
   }
@@ -210,16 +226,21 @@ export class CodexBackend implements AsyncDisposable {
       ...(this.config.spawn ? { spawn: this.config.spawn } : {}),
     });
     this.transport = transport;
+    const exited = transport.exited.then((exit) => this.redactExit(exit));
+    void exited.then((exit) => this.onProcessExit(exit));
+    // A server whose stdout has closed, or whose stdin no longer takes writes (EPIPE), can do no
+    // more work: stop it, so that its exit fails what is pending with BACKEND_EXITED (exit code,
+    // signal, stderr) instead of a bare "connection closed" or a write error posing as an RPC error.
+    const stopBroken = () => void transport.close({ graceMs: BROKEN_PIPE_GRACE_MS });
+    transport.reader.onClose(stopBroken);
     const connection = new ProtocolConnection({
-      reader: transport.reader,
-      writer: transport.writer,
-      onProtocolError: (error) => this.config.onProtocolError?.(error),
+      reader: withoutCloseEvent(transport.reader),
+      writer: failingOnExit(transport.writer, stopBroken, exited),
+      onProtocolError: (error) => this.config.onProtocolError?.(this.redactProtocolError(error)),
       ...(this.config.overloadRetry ? { overloadRetry: this.config.overloadRetry } : {}),
     });
     this.connectionValue = connection;
     this.wire(connection);
-    const exited = transport.exited.then((exit) => this.redactExit(exit));
-    void exited.then((exit) => this.onProcessExit(exit));
 
     const timeoutSeconds = this.config.startTimeoutSeconds ?? DEFAULT_START_TIMEOUT_SECONDS;
     const deadline = AbortSignal.timeout(timeoutSeconds * 1000);
@@ -237,10 +258,16 @@ export class CodexBackend implements AsyncDisposable {
       ]);
       this.initializeResultValue = await started;
       await connection.notify("initialized");
+      // An exit while `initialized` was being written was ignored as "starting": report it here,
+      // or the backend would be "running" with a dead process that nothing ever reports.
+      if (transport.exitInfo) throw exitedDuringStart(binary, this.redactExit(transport.exitInfo));
     } catch (error) {
       const exit = this.redactExit(transport.exitInfo ?? (await transport.close({ graceMs: 500, termGraceMs: 1000 })));
-      this.stateValue = "exited";
       connection.close(error);
+      if (this.stateValue === "closed") {
+        throw new AgentError("CLOSED", "The codex backend was closed while it was starting.", { cause: error });
+      }
+      this.stateValue = "exited";
       if (error instanceof BackendStartError) throw error;
       if (deadline.aborted) {
         throw new BackendStartError(
@@ -267,14 +294,14 @@ export class CodexBackend implements AsyncDisposable {
   private wire(connection: ProtocolConnection): void {
     connection.onNotification((notification) => {
       const threadId = notificationThreadId(notification.params);
-      const route = threadId === undefined ? undefined : this.routes.get(threadId);
+      const route = threadId === undefined ? undefined : this.routes.get(threadId)?.deref();
       if (route) route.onNotification(notification);
       else if (threadId === undefined) for (const listener of this.globalListeners) listener(notification);
       // A notification for a thread nobody here owns (another client's, or a closed runner's) is dropped.
     });
     connection.onInvalidNotification((method, params, error) => {
       const threadId = notificationThreadId(params);
-      if (threadId !== undefined) this.routes.get(threadId)?.onInvalidNotification(method, params, error);
+      if (threadId !== undefined) this.routes.get(threadId)?.deref()?.onInvalidNotification(method, params, error);
     });
     for (const method of Object.keys(SERVER_REQUESTS) as ServerRequestMethod[]) {
       connection.serverRequests.set(method, (params) => this.routeServerRequest(method, params as Record<string, unknown>) as never);
@@ -283,9 +310,23 @@ export class CodexBackend implements AsyncDisposable {
 
   private async routeServerRequest(method: ServerRequestMethod, params: Record<string, unknown>): Promise<unknown> {
     const threadId = typeof params.threadId === "string" ? params.threadId : typeof params.conversationId === "string" ? params.conversationId : undefined;
-    const route = threadId === undefined ? undefined : this.routes.get(threadId);
+    const route = threadId === undefined ? undefined : this.routes.get(threadId)?.deref();
     if (route) return route.onServerRequest(method, params);
     return unroutedAnswer(method, params);
+  }
+
+  /** `text` with the secrets this backend knows of (its child's environment, credential shapes) replaced. */
+  redactText(text: string): string {
+    return this.redactor.text(text);
+  }
+
+  /**
+   * The error with its message redacted (an excerpt of a bad line can hold a credential). The
+   * cause is left out when anything was redacted: it holds the raw line.
+   */
+  private redactProtocolError(error: ProtocolError): ProtocolError {
+    const message = this.redactor.text(error.message);
+    return message === error.message ? error : new ProtocolError(message, error.method);
   }
 
   private redactExit(exit: ProcessExitInfo): ProcessExitInfo {
@@ -304,7 +345,7 @@ export class CodexBackend implements AsyncDisposable {
   private gone(error: AgentError): void {
     if (this.goneError) return;
     this.goneError = error;
-    for (const route of [...this.routes.values()]) route.onBackendGone(error);
+    for (const ref of [...this.routes.values()]) ref.deref()?.onBackendGone(error);
     this.routes.clear();
     for (const listener of [...this.exitListeners]) listener(error);
   }
@@ -314,6 +355,42 @@ export class CodexBackend implements AsyncDisposable {
     if (this.stateValue === "closed") return new AgentError("CLOSED", "This CodexBackend was closed; create a new one.");
     return new AgentError("CLOSED", "The codex backend is not running; call start() first.");
   }
+}
+
+/**
+ * The reader without its close event. The backend ends the connection itself once the process
+ * has exited (with its exit code and stderr); a connection closed earlier, when stdout ends,
+ * would make requests sent meanwhile throw a bare "Connection is closed".
+ */
+function withoutCloseEvent(reader: MessageReader): MessageReader {
+  return {
+    onError: reader.onError,
+    onClose: () => ({ dispose: () => {} }),
+    onPartialMessage: reader.onPartialMessage,
+    listen: (callback) => reader.listen(callback),
+    dispose: () => reader.dispose(),
+  };
+}
+
+/**
+ * The writer whose failed writes stop the process and reject only once it has exited, by when
+ * the exit has already failed the request with BACKEND_EXITED (`exited` settles the backend
+ * first: its handlers were registered before any write). Its close event is left out for the
+ * reason given at {@link withoutCloseEvent}.
+ */
+function failingOnExit(writer: MessageWriter, stop: () => void, exited: Promise<unknown>): MessageWriter {
+  return {
+    onError: writer.onError,
+    onClose: () => ({ dispose: () => {} }),
+    dispose: () => writer.dispose(),
+    end: () => writer.end(),
+    write: (message) =>
+      writer.write(message).catch(async (error: unknown) => {
+        stop();
+        await exited;
+        throw error;
+      }),
+  };
 }
 
 function exitedDuringStart(binary: ResolvedCodexBinary, exit: ProcessExitInfo): BackendStartError {

@@ -84,8 +84,15 @@ export class ProtocolConnection {
     };
     this.serverRequests = new ServerRequestRegistry(this.onProtocolError);
     this.connection = createMessageConnection(
-      watchResponses(options.reader, this.outstandingIds, (id) =>
-        this.onProtocolError(new ProtocolError(`The app-server sent a response for request id ${JSON.stringify(id)}, which codex-rpc never sent or already settled; ignored.`)),
+      watchResponses(
+        options.reader,
+        this.outstandingIds,
+        (id) =>
+          this.onProtocolError(new ProtocolError(`The app-server sent a response for request id ${JSON.stringify(id)}, which codex-rpc never sent or already settled; ignored.`)),
+        (error, method) =>
+          this.onProtocolError(
+            new ProtocolError(`The app-server sent a message that could not be dispatched (${error instanceof Error ? error.message : String(error)}); ignored.`, method, { cause: error }),
+          ),
       ),
       watchRequests(options.writer, this.outstandingIds),
       this.logger(),
@@ -155,7 +162,8 @@ export class ProtocolConnection {
       const sent = params === undefined ? this.connection.sendRequest(method) : this.connection.sendRequest(method, params);
       sent.then(
         (result) => settle(() => resolve(result)),
-        (error: unknown) => settle(() => reject(toRequestError(method, error))),
+        // Once closed, the reason of the close is the truth (a write that failed because the peer died says less).
+        (error: unknown) => settle(() => reject(this.closedWith ?? toRequestError(method, error))),
       );
     });
   }
@@ -225,8 +233,17 @@ export class ProtocolConnection {
   }
 }
 
-/** A reader that reports responses whose id is not outstanding, and forgets ids once answered. */
-function watchResponses(reader: MessageReader, outstanding: Set<string | number>, onUnknown: (id: unknown) => void): MessageReader {
+/**
+ * A reader that reports responses whose id is not outstanding, and forgets ids once answered.
+ * It also keeps a message vscode-jsonrpc throws on while dispatching (a `$/cancelRequest` without
+ * params.id does) from escaping into the stream's data handler, where it would crash the process.
+ */
+function watchResponses(
+  reader: MessageReader,
+  outstanding: Set<string | number>,
+  onUnknown: (id: unknown) => void,
+  onUndispatchable: (error: unknown, method: string | undefined) => void,
+): MessageReader {
   return {
     onError: reader.onError,
     onClose: reader.onClose,
@@ -239,7 +256,11 @@ function watchResponses(reader: MessageReader, outstanding: Set<string | number>
           onUnknown(m.id);
           return;
         }
-        callback(message);
+        try {
+          callback(message);
+        } catch (error) {
+          onUndispatchable(error, typeof m.method === "string" ? m.method : undefined);
+        }
       }),
   };
 }

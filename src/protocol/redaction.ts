@@ -19,8 +19,8 @@ const SECRET_SHAPES: readonly RegExp[] = [
   /\bxox[abposr]-[A-Za-z0-9-]{10,}/g, // Slack tokens
 ];
 
-// NAME=value and "name": "value" where the name looks secret (command lines, config text).
-const SECRET_ASSIGNMENT = /\b([A-Za-z0-9_.-]*(?:api[-_]?key|token|secret|passw(?:or)?d|credential|private[-_]?key|access[-_]?key)[A-Za-z0-9_.-]*)(\s*[=:]\s*)("?)([^\s"',;]{4,})\3/gi;
+// NAME=value, name: value and "name": "value" (JSON in log lines) where the name looks secret.
+const SECRET_ASSIGNMENT = /\b([A-Za-z0-9_.-]*(?:api[-_]?key|token|secret|passw(?:or)?d|credential|private[-_]?key|access[-_]?key)[A-Za-z0-9_.-]*)("?\s*[=:]\s*)("?)([^\s"',;]{4,})\3/gi;
 
 /** Shortest environment value that is treated as a secret to look for (shorter ones match too much). */
 const MIN_ENV_SECRET_LENGTH = 8;
@@ -57,7 +57,9 @@ export function createRedactor(options: RedactorOptions = {}): Redactor {
     for (const shape of SECRET_SHAPES) out = out.replace(shape, (match, scheme: string | undefined) =>
       /^(Bearer|Basic)\s/i.test(match) && scheme ? `${scheme} ${REDACTED}` : REDACTED,
     );
-    return out.replace(SECRET_ASSIGNMENT, (_match, name: string, sep: string, quote: string) => `${name}${sep}${quote}${REDACTED}${quote}`);
+    return out.replace(SECRET_ASSIGNMENT, (match, name: string, sep: string, quote: string) =>
+      isTokenCount(name) ? match : `${name}${sep}${quote}${REDACTED}${quote}`,
+    );
   };
 
   const value = (input: unknown, key?: string): unknown => {
