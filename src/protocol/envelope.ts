@@ -63,6 +63,9 @@ export function checkEnvelope(message: unknown): string | undefined {
     return "a JSON-RPC message must be a JSON object";
   }
   const m = message as Record<string, unknown>;
+  // Every frame passes here (100 000 deltas in a long answer): accept well-formed ones with plain
+  // checks, and leave the schemas to explain what is wrong with the rest.
+  if (isWellFormed(m)) return undefined;
   // Pick the one shape the frame claims to be, so the reason names what is wrong with it.
   const schema =
     "method" in m
@@ -77,6 +80,27 @@ export function checkEnvelope(message: unknown): string | undefined {
   if (!schema) return "not a request, notification or response (no method, result or error)";
   const parsed = schema.safeParse(message);
   return parsed.success ? undefined : describeZodError(parsed.error);
+}
+
+const NOTIFICATION_KEYS = new Set(["jsonrpc", "method", "params", "emittedAtMs"]);
+const REQUEST_KEYS = new Set(["jsonrpc", "id", "method", "params", "trace"]);
+const RESULT_KEYS = new Set(["jsonrpc", "id", "result"]);
+
+function isWellFormed(m: Record<string, unknown>): boolean {
+  if (m.jsonrpc !== undefined && m.jsonrpc !== "2.0") return false;
+  const hasId = "id" in m;
+  const idOk = typeof m.id === "number" || typeof m.id === "string";
+  let allowed: Set<string>;
+  if (typeof m.method === "string") {
+    if (m.method === "") return false;
+    if (hasId && !idOk) return false;
+    if (!hasId && m.emittedAtMs !== undefined && typeof m.emittedAtMs !== "number") return false;
+    allowed = hasId ? REQUEST_KEYS : NOTIFICATION_KEYS;
+  } else if ("result" in m && idOk && !("method" in m)) {
+    allowed = RESULT_KEYS;
+  } else return false; // error responses and anything odd: rare, the schemas decide
+  for (const key in m) if (!allowed.has(key)) return false;
+  return true;
 }
 
 /** Renders zod issues as one line: `path: message; path: message`. */
