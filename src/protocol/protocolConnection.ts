@@ -72,6 +72,13 @@ export class ProtocolConnection {
   private readonly onProtocolError: (error: ProtocolError) => void;
   private readonly retry: Required<OverloadRetryOptions>;
   private closedWith: unknown;
+  /**
+   * Messages handed to vscode-jsonrpc and not yet handled by it. It handles one message per
+   * event-loop turn, which caps a flood of deltas far below what parsing allows; so while nothing
+   * is queued there, a notification is dispatched at once instead (order is kept: one that arrives
+   * behind a queued message waits its turn in the queue).
+   */
+  private queuedInConnection = 0;
   /** Ids of requests written and not yet answered, to spot responses nobody asked for. */
   private readonly outstandingIds = new Set<string | number>();
 
@@ -93,12 +100,19 @@ export class ProtocolConnection {
           this.onProtocolError(
             new ProtocolError(`The app-server sent a message that could not be dispatched (${error instanceof Error ? error.message : String(error)}); ignored.`, method, { cause: error }),
           ),
+        (method, params) => this.dispatchDirectly(method, params),
       ),
       watchRequests(options.writer, this.outstandingIds),
       this.logger(),
     );
-    this.connection.onNotification((method, params) => this.dispatchNotification(method, params));
-    this.connection.onRequest((method, params) => this.serverRequests.answer(method, params));
+    this.connection.onNotification((method, params) => {
+      this.handedOver();
+      this.dispatchNotification(method, params);
+    });
+    this.connection.onRequest((method, params) => {
+      this.handedOver();
+      return this.serverRequests.answer(method, params);
+    });
     this.connection.onError(([error]) => {
       this.onProtocolError(
         error instanceof ProtocolError ? error : new ProtocolError(`Unreadable message from the app-server: ${error.message}`, undefined, { cause: error }),
@@ -161,9 +175,15 @@ export class ProtocolConnection {
       signal?.addEventListener("abort", onAbort, { once: true });
       const sent = params === undefined ? this.connection.sendRequest(method) : this.connection.sendRequest(method, params);
       sent.then(
-        (result) => settle(() => resolve(result)),
+        (result) => {
+          this.handedOver();
+          settle(() => resolve(result));
+        },
         // Once closed, the reason of the close is the truth (a write that failed because the peer died says less).
-        (error: unknown) => settle(() => reject(this.closedWith ?? toRequestError(method, error))),
+        (error: unknown) => {
+          this.handedOver();
+          settle(() => reject(this.closedWith ?? toRequestError(method, error)));
+        },
       );
     });
   }
@@ -200,6 +220,22 @@ export class ProtocolConnection {
   /** Number of requests awaiting an answer. */
   get pendingRequestCount(): number {
     return this.pending.size;
+  }
+
+  /** Called by the reader for each message; true when it was dispatched here, not handed over. */
+  private dispatchDirectly(method: string | undefined, params: unknown): boolean {
+    // `$/` methods (cancellation, tracing) stay with vscode-jsonrpc, which gives them meaning.
+    if (method === undefined || this.queuedInConnection > 0 || method.startsWith("$/") || this.closedWith !== undefined) {
+      this.queuedInConnection++;
+      return false;
+    }
+    this.dispatchNotification(method, params);
+    return true;
+  }
+
+  /** vscode-jsonrpc has handled one message handed to it. */
+  private handedOver(): void {
+    if (this.queuedInConnection > 0) this.queuedInConnection--;
   }
 
   private dispatchNotification(method: string, params: unknown): void {
@@ -243,6 +279,8 @@ function watchResponses(
   outstanding: Set<string | number>,
   onUnknown: (id: unknown) => void,
   onUndispatchable: (error: unknown, method: string | undefined) => void,
+  /** Offered every notification (method) and every request/response (undefined); true if it took it. */
+  dispatchDirectly: (method: string | undefined, params: unknown) => boolean,
 ): MessageReader {
   return {
     onError: reader.onError,
@@ -257,6 +295,10 @@ function watchResponses(
           return;
         }
         try {
+          // An error response with a null id is only logged by vscode-jsonrpc, never handed back: not counted.
+          const counted = !(m.method === undefined && (m.id === undefined || m.id === null));
+          const isNotification = typeof m.method === "string" && (m.id === undefined || m.id === null);
+          if (counted && dispatchDirectly(isNotification ? (m.method as string) : undefined, (message as { params?: unknown }).params)) return;
           callback(message);
         } catch (error) {
           onUndispatchable(error, typeof m.method === "string" ? m.method : undefined);

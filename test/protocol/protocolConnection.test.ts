@@ -152,6 +152,31 @@ describe("ProtocolConnection notifications", () => {
   });
 });
 
+describe("ProtocolConnection ordering", () => {
+  it("a notification never overtakes a response that arrived before it", async () => {
+    const { peer, connection } = connect();
+    const order: string[] = [];
+    connection.onNotification((n) => order.push(n.method));
+    const answered = connection.request("initialize", INITIALIZE_PARAMS).then(() => order.push("response"));
+    const request = await peer.waitFor((m) => m.method === "initialize");
+    const delivered = new Promise<void>((resolve) => connection.onNotification((n) => n.method === "warning" && resolve()));
+    peer.send({ id: request.id, result: INITIALIZE_RESULT });
+    peer.notify("warning", { message: "sent after the response" });
+    await Promise.all([answered, delivered]);
+    assert.deepEqual(order, ["response", "warning"]);
+  });
+
+  it("delivers a flood of notifications in order, at once when nothing is queued ahead", () => {
+    const { peer, connection } = connect();
+    const deltas: string[] = [];
+    connection.onNotification((n) => deltas.push((n.params as { delta: string }).delta));
+    for (let i = 0; i < 1000; i++) peer.notify("item/agentMessage/delta", { threadId: "t", turnId: "u", itemId: "i", delta: String(i) });
+    assert.equal(deltas.length, 1000, "dispatched synchronously, not one per event-loop turn");
+    assert.deepEqual(deltas.slice(0, 3), ["0", "1", "2"]);
+    assert.equal(deltas.at(-1), "999");
+  });
+});
+
 describe("ProtocolConnection server requests", () => {
   const approvalParams = { threadId: "t", turnId: "u", itemId: "i", command: "ls", cwd: "/", startedAtMs: 1 };
 
