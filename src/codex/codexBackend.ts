@@ -4,6 +4,7 @@
  * thread id, and fails everything pending at once if the process dies.
  */
 import type { Disposable, MessageReader, MessageWriter } from "vscode-jsonrpc/node";
+import { callSafely, guardCallback, type CallbackErrorHandler } from "../callbacks.ts";
 import { AgentError, BackendExitedError, BackendStartError, describeExit, ProtocolError, type ProcessExitInfo } from "../errors.ts";
 import { checkEnvelope } from "../protocol/envelope.ts";
 import { createRedactor, type Redactor } from "../protocol/redaction.ts";
@@ -54,6 +55,13 @@ export interface CodexBackendConfig {
   readonly onTraffic?: (direction: TrafficDirection, message: unknown, line: string) => void;
   /** Called with each line the app-server writes to stderr (colour codes stripped). */
   readonly onStderrLine?: (line: string) => void;
+  /**
+   * Receives every error thrown (or rejected) by a callback given to codex-rpc: onTraffic,
+   * onStderrLine, onProtocolError, listeners, and runners' onEvent. Such an error never breaks
+   * anything: codex-rpc goes on as if the callback had returned. Default: a process warning of
+   * type `CodexRpcCallbackWarning`, once per callback.
+   */
+  readonly onCallbackError?: CallbackErrorHandler;
   /** Spawns the process; for tests. Default: cross-spawn. */
   readonly spawn?: ChildProcessTransportOptions["spawn"];
 }
@@ -215,28 +223,43 @@ export class CodexBackend implements AsyncDisposable {
     ];
     const inherited = this.config.inheritEnv === false ? {} : process.env;
     const env = { ...binary.env, ...inherited, ...this.config.env };
-    this.redactor = createRedactor({ env });
+    // One redactor for everything this backend shows: it knows the child's environment and the overrides.
+    this.redactor = createRedactor({ env, configOverrides: [...(this.config.mcpConfigOverrides ?? []), ...(this.config.configOverrides ?? [])] });
+    const redact = (text: string) => this.redactor.text(text);
+    const onCallbackError = this.config.onCallbackError;
+    const onTraffic = guardCallback("onTraffic", this.config.onTraffic, onCallbackError);
+    const onStderrLine = guardCallback("onStderrLine", this.config.onStderrLine, onCallbackError);
     const transport = startChildProcess({
       command: binary.path,
       args,
       env,
       checkMessage: checkEnvelope,
-      ...(this.config.onTraffic ? trafficHooks(this.config.onTraffic) : {}),
-      ...(this.config.onStderrLine ? { onStderrLine: this.config.onStderrLine } : {}),
+      redact,
+      ...(onCallbackError ? { onCallbackError } : {}),
+      ...(onTraffic ? trafficHooks(onTraffic) : {}),
+      ...(onStderrLine ? { onStderrLine } : {}),
       ...(this.config.spawn ? { spawn: this.config.spawn } : {}),
     });
     this.transport = transport;
     const exited = transport.exited.then((exit) => this.redactExit(exit));
-    void exited.then((exit) => this.onProcessExit(exit));
+    // Everything read before the exit is delivered before the exit is: a turn the server completed
+    // and then exited is reported completed, not BACKEND_EXITED.
+    const exitProcessed = exited.then(async (exit) => {
+      await this.connectionValue?.drained();
+      this.onProcessExit(exit);
+      return exit;
+    });
     // A server whose stdout has closed, or whose stdin no longer takes writes (EPIPE), can do no
     // more work: stop it, so that its exit fails what is pending with BACKEND_EXITED (exit code,
     // signal, stderr) instead of a bare "connection closed" or a write error posing as an RPC error.
     const stopBroken = () => void transport.close({ graceMs: BROKEN_PIPE_GRACE_MS });
     transport.reader.onClose(stopBroken);
+    const onProtocolError = guardCallback("onProtocolError", this.config.onProtocolError, onCallbackError);
     const connection = new ProtocolConnection({
       reader: withoutCloseEvent(transport.reader),
-      writer: failingOnExit(transport.writer, stopBroken, exited),
-      onProtocolError: (error) => this.config.onProtocolError?.(this.redactProtocolError(error)),
+      writer: failingOnExit(transport.writer, stopBroken, exitProcessed),
+      onProtocolError: (error) => onProtocolError?.(this.redactProtocolError(error)),
+      ...(onCallbackError ? { onCallbackError } : {}),
       ...(this.config.overloadRetry ? { overloadRetry: this.config.overloadRetry } : {}),
     });
     this.connectionValue = connection;
@@ -254,7 +277,7 @@ export class CodexBackend implements AsyncDisposable {
           },
           { signal: deadline },
         ),
-        exited.then((exit) => Promise.reject(exitedDuringStart(binary, exit))),
+        exitProcessed.then((exit) => Promise.reject(exitedDuringStart(binary, exit))),
       ]);
       this.initializeResultValue = await started;
       await connection.notify("initialized");
@@ -296,7 +319,7 @@ export class CodexBackend implements AsyncDisposable {
       const threadId = notificationThreadId(notification.params);
       const route = threadId === undefined ? undefined : this.routes.get(threadId)?.deref();
       if (route) route.onNotification(notification);
-      else if (threadId === undefined) for (const listener of this.globalListeners) listener(notification);
+      else if (threadId === undefined) for (const listener of this.globalListeners) callSafely("onGlobalNotification listener", listener, this.config.onCallbackError, notification);
       // A notification for a thread nobody here owns (another client's, or a closed runner's) is dropped.
     });
     connection.onInvalidNotification((method, params, error) => {
@@ -347,7 +370,7 @@ export class CodexBackend implements AsyncDisposable {
     this.goneError = error;
     for (const ref of [...this.routes.values()]) ref.deref()?.onBackendGone(error);
     this.routes.clear();
-    for (const listener of [...this.exitListeners]) listener(error);
+    for (const listener of [...this.exitListeners]) callSafely("onGone listener", listener, this.config.onCallbackError, error);
   }
 
   private notRunningError(): AgentError {

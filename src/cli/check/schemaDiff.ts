@@ -114,39 +114,45 @@ function describeChange(before: unknown, after: unknown): string {
 }
 
 /** The schema with refs resolved (a few levels deep) and documentation dropped, for comparison. */
-function shape(schema: unknown, root: Json, depth: number): unknown {
-  if (Array.isArray(schema)) return schema.map((item) => shape(item, root, depth));
+function shape(schema: unknown, root: Json, depth: number, nesting = 0): unknown {
+  // A schema nested without end (a broken or hostile binary) is compared as far as it can be, never by stack overflow.
+  if (nesting >= MAX_NESTING) return "[nested too deep]";
+  if (Array.isArray(schema)) return schema.map((item) => shape(item, root, depth, nesting + 1));
   if (typeof schema !== "object" || schema === null) return schema;
   const s = schema as Json;
   if (typeof s.$ref === "string") {
     if (depth >= MAX_REF_DEPTH) return { $ref: s.$ref.split("/").pop() };
-    return shape(resolvePointer(root, s.$ref), root, depth + 1);
+    return shape(resolvePointer(root, s.$ref), root, depth + 1, nesting + 1);
   }
   const out: Json = {};
-  for (const key of Object.keys(s).sort()) if (!IGNORED_KEYS.has(key)) out[key] = shape(s[key], root, depth);
+  for (const key of Object.keys(s).sort()) if (!IGNORED_KEYS.has(key)) out[key] = shape(s[key], root, depth, nesting + 1);
   return out;
 }
 
-function enumOf(schema: unknown): Set<string> | undefined {
-  if (typeof schema !== "object" || schema === null) return undefined;
+/** Levels of a schema the comparison walks into. */
+const MAX_NESTING = 200;
+
+function enumOf(schema: unknown, nesting = 0): Set<string> | undefined {
+  if (typeof schema !== "object" || schema === null || nesting >= MAX_NESTING) return undefined;
   const s = schema as Json;
   if (Array.isArray(s.enum)) return new Set(s.enum.map((v) => JSON.stringify(v)));
   const variants = (s.oneOf ?? s.anyOf) as unknown[] | undefined;
   if (!Array.isArray(variants)) return undefined;
   const values = new Set<string>();
   for (const variant of variants) {
-    const inner = enumOf(variant);
+    const inner = enumOf(variant, nesting + 1);
     if (inner) inner.forEach((v) => values.add(v));
     else if (typeOf(variant) !== "null") return undefined;
   }
   return values;
 }
 
-function typeOf(schema: unknown): string {
+function typeOf(schema: unknown, nesting = 0): string {
   if (typeof schema !== "object" || schema === null) return String(schema);
+  if (nesting >= MAX_NESTING) return "any";
   const s = schema as Json;
   if (s.type !== undefined) return Array.isArray(s.type) ? s.type.join("|") : String(s.type);
-  if (Array.isArray(s.anyOf ?? s.oneOf)) return ((s.anyOf ?? s.oneOf) as unknown[]).map(typeOf).join("|");
+  if (Array.isArray(s.anyOf ?? s.oneOf)) return ((s.anyOf ?? s.oneOf) as unknown[]).map((variant) => typeOf(variant, nesting + 1)).join("|");
   return s.$ref ? String(s.$ref) : "any";
 }
 
