@@ -25,7 +25,9 @@ export {
   TurnTimeoutError,
 } from "./errors.ts";
 export type { AgentErrorCode, AgentErrorOptions, ProcessExitInfo } from "./errors.ts";
-export { createRedactor, REDACTED } from "./protocol/redaction.ts";
+export { CALLBACK_WARNING_TYPE } from "./callbacks.ts";
+export type { CallbackErrorHandler } from "./callbacks.ts";
+export { createRedactor, NESTED_TOO_DEEP, REDACTED } from "./protocol/redaction.ts";
 export type { Redactor, RedactorOptions } from "./protocol/redaction.ts";
 export {
   APPROVAL_DECISIONS,

@@ -71,6 +71,8 @@ interface PendingRequest {
   reject(error: unknown): void;
 }
 
+/** Settled requests whose late answers are still recognised (older ones are forgotten). */
+const SETTLED_IDS_KEPT = 1024;
 
 /** A typed connection to a codex app-server; see the module comment. */
 export class ProtocolConnection {
@@ -185,6 +187,7 @@ export class ProtocolConnection {
       const onAbort = () => settle(() => reject(signal?.reason));
       this.pending.add(entry);
       this.requests.set(id, entry);
+      if (this.requests.size > this.pending.size + SETTLED_IDS_KEPT) this.forgetOldestSettled();
       signal?.addEventListener("abort", onAbort, { once: true });
       const message = params === undefined ? { jsonrpc: "2.0", id, method } : { jsonrpc: "2.0", id, method, params };
       this.writer.write(message as Message).then(undefined, (error: unknown) => {
@@ -193,7 +196,7 @@ export class ProtocolConnection {
         if (this.requests.get(id) === entry) this.requests.delete(id);
         entry.reject(
           this.closedWith ??
-            new AgentError("CLOSED", `codex-rpc could not send ${method} to the app-server (${error instanceof Error ? error.message : String(error)}); is it still running?`, {
+            new AgentError("CLOSED", `codex-rpc could not send ${method} to the app-server (${error instanceof Error ? error.message : String(error)}).`, {
               cause: error,
             }),
         );
@@ -386,6 +389,17 @@ export class ProtocolConnection {
       this.requests.delete(id);
       entry.reject(malformedResponse(entry.method, typeof reason === "string" ? reason : error.message));
       this.holdForOneTurn();
+    }
+  }
+
+  /** Drops the oldest settled (aborted) requests' ids: a server that never answers them must not grow this map. */
+  private forgetOldestSettled(): void {
+    let excess = this.requests.size - this.pending.size - SETTLED_IDS_KEPT / 2;
+    for (const [id, entry] of this.requests) {
+      if (excess <= 0) break;
+      if (!entry.settled) continue;
+      this.requests.delete(id);
+      excess--;
     }
   }
 
