@@ -18,6 +18,7 @@ export {
   AgentError,
   BackendExitedError,
   BackendStartError,
+  BackendRetiredError,
   InvalidConfigError,
   ProtocolError,
   RpcError,
