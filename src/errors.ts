@@ -195,9 +195,9 @@ export class TurnTimeoutError extends AgentError {
       options?.retiredBecause === undefined
         ? `The turn did not complete within ${timeoutSeconds} s; it was interrupted. ` +
             "The runner can take another turn (for example a shorter or repair prompt), or pass a larger timeoutSeconds."
-        : `The turn did not complete within ${timeoutSeconds} s, and the codex app-server did not answer the interrupt ` +
-            `(${options.retiredBecause}): the server was taken to be wedged and retired (its process stopped). ` +
-            "The runner's next turn runs on a new backend and resumes this conversation there.",
+        : `The turn did not complete within ${timeoutSeconds} s, and the codex app-server could not be interrupted: ` +
+            `${options.retiredBecause}. It was taken to be wedged and retired (its process stopped); ` +
+            "the runner's next turn runs on a new backend and resumes this conversation there.",
       options,
     );
     this.retiredBecause = options?.retiredBecause;

@@ -315,8 +315,10 @@ export class CodexAgentRunner implements AgentRunner {
       return await Promise.race([active.completion, stopped]);
     } catch (error) {
       // Gone or closed: nothing runs there any more, and there is nobody to interrupt.
-      if (this.backend.state !== "running") throw error;
-      const retiredBecause = await this.interruptAndSettle(active, starting);
+      const backend = this.backend;
+      if (backend.state !== "running") throw error;
+      // Retired here, or meanwhile by the liveness watch: the error must say so.
+      const retiredBecause = (await this.interruptAndSettle(active, starting)) ?? backend.retiredBecause;
       throw retiredBecause === undefined ? error : retiredTurnError(error, retiredBecause);
     } finally {
       stopped.dispose();
@@ -499,7 +501,7 @@ export class CodexAgentRunner implements AgentRunner {
       if (active.recorder.turnId === undefined && starting) {
         // The start may still be answered: that turn is then interrupted at once.
         this.settleLateStart(starting);
-        if (alive && !(await alive)) return this.retire(backend, `it answered neither the turn's start nor a liveness probe within ${settleMs / 1000} s`);
+        if (alive && !(await alive)) return this.retire(backend, `it answered neither turn/start nor a liveness probe within ${settleMs / 1000} s`);
       } else if (turnId !== undefined && !active.recorder.completed) {
         // Not settled in time (or the backend is gone): the next turn interrupts it again first.
         this.unsettledTurnId = turnId;
@@ -623,8 +625,8 @@ function retiredTurnError(error: unknown, reason: string): unknown {
   if (!(error instanceof AgentError)) return error;
   return new AgentError(
     error.code,
-    `${error.message.replace(/ ?The runner can take another turn.*$/s, "")} The codex app-server did not answer the interrupt (${reason}): ` +
-      "it was retired (its process stopped), and the runner's next turn runs on a new backend and resumes this conversation there.",
+    `${error.message.replace(/ ?(it was interrupted[.;]? ?)?The runner can take another turn.*$/s, "")} The codex app-server could not be interrupted: ${reason}. ` +
+      "It was retired (its process stopped); the runner's next turn runs on a new backend and resumes this conversation there.",
     { cause: error },
   );
 }

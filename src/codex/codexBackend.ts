@@ -4,7 +4,7 @@
  * thread id, and fails everything pending at once if the process dies.
  */
 import type { Disposable, MessageReader, MessageWriter } from "vscode-jsonrpc/node";
-import { AgentError, BackendExitedError, BackendRetiredError, BackendStartError, describeExit, ProtocolError, type ProcessExitInfo } from "../errors.ts";
+import { AgentError, BackendExitedError, BackendRetiredError, BackendStartError, describeExit, ProtocolError, RpcError, type ProcessExitInfo } from "../errors.ts";
 import { checkEnvelope } from "../protocol/envelope.ts";
 import { createRedactor, type Redactor } from "../protocol/redaction.ts";
 import type { InitializeResult } from "../protocol/clientRequests.ts";
@@ -111,7 +111,14 @@ export class CodexBackend implements AsyncDisposable {
   constructor(readonly config: CodexBackendConfig = {}) {
     this.liveness = new LivenessMonitor(
       config.livenessProbe,
-      () => this.connection.sendRaw(LIVENESS_PROBE_METHOD, { limit: 1 }),
+      async () => {
+        try {
+          await this.connection.sendRaw(LIVENESS_PROBE_METHOD, { limit: 1 });
+        } catch (error) {
+          // An error answer is an answer: the server read the request and replied.
+          if (!(error instanceof RpcError)) throw error;
+        }
+      },
       (reason) => this.retire(reason),
     );
   }
@@ -205,6 +212,11 @@ export class CodexBackend implements AsyncDisposable {
    */
   probe(timeoutMs?: number): Promise<boolean> {
     return this.liveness.probe(timeoutMs);
+  }
+
+  /** Why this backend was retired, if it was (see {@link retire}). */
+  get retiredBecause(): string | undefined {
+    return this.goneError instanceof BackendRetiredError ? this.goneError.reason : undefined;
   }
 
   /** A timestamp for {@link heardSince}. */

@@ -30,7 +30,7 @@ export class LivenessMonitor {
 
   constructor(
     options: LivenessProbeOptions | false | undefined,
-    /** Sends the probe request; settles when it is answered (a JSON-RPC error counts as an answer). */
+    /** Sends the probe request; resolves when it is answered (a JSON-RPC error is an answer too), rejects when it cannot be. */
     private readonly sendProbe: () => Promise<unknown>,
     /** Called once when a probe of the silence watch went unanswered. */
     private readonly onWedged: (reason: string) => void,
@@ -65,11 +65,10 @@ export class LivenessMonitor {
       timer = setTimeout(() => resolve(false), timeoutMs);
       timer.unref();
     });
-    // Any settlement is an answer: a rejection is a JSON-RPC error, or a connection already
-    // closed (then the backend is gone, and there is nothing left to retire).
+    // A rejection is no answer: the connection is closed (the backend gone, or retired meanwhile).
     const answered = this.sendProbe().then(
       () => true,
-      () => true,
+      () => false,
     );
     const alive = await Promise.race([answered, silent]);
     clearTimeout(timer);
