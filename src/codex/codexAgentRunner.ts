@@ -11,7 +11,7 @@ import type { Disposable } from "vscode-jsonrpc/node";
 import type { z } from "zod";
 import { DEFAULT_TURN_TIMEOUT_SECONDS } from "../agent/defaults.ts";
 import type { AgentConfig, AgentRunner, AgentTurnEvent, AgentTurnOptions, AgentTurnResult } from "../agent/port.ts";
-import { AgentError, InvalidConfigError, ProtocolError, TurnFailedError, TurnTimeoutError } from "../errors.ts";
+import { AgentError, InvalidConfigError, ProtocolError, TurnFailedError } from "../errors.ts";
 import type { TokenUsageBreakdown, Turn } from "../protocol/common.ts";
 import { notificationTurnId, type ServerNotification } from "../protocol/serverNotifications.ts";
 import { parseAgentConfig, threadSettingsFromConfig, type ParsedAgentConfig } from "./agentConfig.ts";
@@ -22,6 +22,7 @@ import { createActiveTurn, rejectOnAbort, type ActiveTurn } from "./activeTurn.t
 import { answerServerRequest, dynamicToolSpecs, type RequestHandlerOptions } from "./requestHandlers.ts";
 import { isZodSchema, structuredOutput, type StructuredOutput } from "./structuredOutput.ts";
 import { TurnStreamQueue, type TurnStreamChunk } from "./turnStream.ts";
+import { retiredTurnError, settledWithin, TurnSettler } from "./turnSettler.ts";
 
 /** Default time to wait for an interrupted turn to report completion, in seconds. */
 export const DEFAULT_INTERRUPT_SETTLE_SECONDS = 5;
@@ -83,18 +84,19 @@ export class CodexAgentRunner implements AgentRunner {
   private threadStarting: Promise<string> | undefined;
   private route: Disposable | undefined;
   private active: ActiveTurn | undefined;
-  private unsettledTurnId: string | undefined;
-  /** Settles a turn whose turn/start was answered after the caller had been told it ended. */
-  private lateSettle: Promise<void> | undefined;
   /** Stops the running turn (close() uses it), and the run itself, to wait for its end. */
   private activeStop: AbortController | undefined;
   private running: Promise<unknown> | undefined;
   private closing: Promise<void> | undefined;
   /** The thread's token `total` after its latest update on the current backend (a turn's baseline). */
   private threadTotal: TokenUsageBreakdown | undefined;
-  /** Ids of turns of this thread seen completing lately, and waiters for others to complete. */
-  private readonly recentlyCompleted: string[] = [];
-  private readonly completionWaiters = new Map<string, () => void>();
+  private readonly settler = new TurnSettler({
+    backend: () => this.backend,
+    threadId: () => this.threadIdValue,
+    threadLoaded: () => this.threadLoaded,
+    settleMs: () => this.settleMs(),
+    setTurnId: (active, turnId) => this.setTurnId(active, turnId),
+  });
   /** Ids of this runner's completed turns, oldest first (for rollback). */
   private readonly turnIds: string[] = [];
 
@@ -181,7 +183,7 @@ export class CodexAgentRunner implements AgentRunner {
       const settleMs = this.settleMs();
       this.activeStop?.abort(new AgentError("CLOSED", "The runner was closed during the turn; the turn was interrupted."));
       await this.running?.catch(() => {});
-      await settledWithin(this.lateSettle, settleMs);
+      await this.settler.settleLate(settleMs);
       await settledWithin(this.threadStarting, settleMs);
       const threadId = this.threadIdValue;
       if (threadId !== undefined && this.threadLoaded && this.backend.state === "running") {
@@ -303,22 +305,29 @@ export class CodexAgentRunner implements AgentRunner {
    */
   private async drive(active: ActiveTurn, start: (signal: AbortSignal) => Promise<string | undefined>, stop: AbortSignal): Promise<Turn> {
     const stopped = rejectOnAbort(stop);
-    const watch = this.backend.watchLiveness();
+    let watched = this.backend;
+    let watch = watched.watchLiveness();
     let starting: Promise<string | undefined> | undefined;
     try {
-      await Promise.race([this.settlePreviousTurn(), stopped]);
+      await Promise.race([this.settler.settlePrevious(), stopped]);
       active.recorder.setUsageBaseline(this.threadLoaded ? this.threadTotal : undefined);
       starting = start(stop);
       // The turn can fail (backend gone, bad notification) before its start is answered.
       const turnId = await Promise.race([starting, active.completion.then(() => undefined), stopped]);
       if (turnId !== undefined) this.setTurnId(active, turnId);
+      if (this.backend !== watched) {
+        // The start moved to a new backend (the old one had died): watch that one.
+        watch.dispose();
+        watched = this.backend;
+        watch = watched.watchLiveness();
+      }
       return await Promise.race([active.completion, stopped]);
     } catch (error) {
       // Gone or closed: nothing runs there any more, and there is nobody to interrupt.
       const backend = this.backend;
       if (backend.state !== "running") throw error;
       // Retired here, or meanwhile by the liveness watch: the error must say so.
-      const retiredBecause = (await this.interruptAndSettle(active, starting)) ?? backend.retiredBecause;
+      const retiredBecause = (await this.settler.interruptAndSettle(active, starting)) ?? backend.retiredBecause;
       throw retiredBecause === undefined ? error : retiredTurnError(error, retiredBecause);
     } finally {
       stopped.dispose();
@@ -443,9 +452,7 @@ export class CodexAgentRunner implements AgentRunner {
       onBackendGone: (error) => {
         this.route = undefined;
         this.threadLoaded = false;
-        // Turns still running there died with it.
-        for (const resolve of this.completionWaiters.values()) resolve();
-        this.completionWaiters.clear();
+        this.settler.backendGone();
         this.active?.fail(error);
       },
     };
@@ -455,7 +462,7 @@ export class CodexAgentRunner implements AgentRunner {
     if (notification.method === "thread/tokenUsage/updated") {
       this.threadTotal = (notification.params as { tokenUsage: { total: TokenUsageBreakdown } }).tokenUsage.total;
     } else if (notification.method === "turn/completed") {
-      this.turnCompleted((notification.params as { turn: Turn }).turn.id);
+      this.settler.turnCompleted((notification.params as { turn: Turn }).turn.id);
     }
     const active = this.active;
     if (!active) return;
@@ -472,103 +479,6 @@ export class CodexAgentRunner implements AgentRunner {
       return;
     }
     if (active.recorder.accept(notification) === "completed") active.complete(active.recorder.completed!);
-  }
-
-  /**
-   * After a deadline, abort or error: interrupt the turn on the server and wait briefly for it
-   * to end. A server that answers neither the interrupt nor (while the start is unanswered) a
-   * probe within the settle time is retired; resolves with why, or undefined.
-   */
-  private async interruptAndSettle(active: ActiveTurn, starting: Promise<string | undefined> | undefined): Promise<string | undefined> {
-    const backend = this.backend;
-    const settleMs = this.settleMs();
-    const settle = rejectOnAbort(AbortSignal.timeout(settleMs));
-    let turnId = active.recorder.turnId;
-    // While the start is unanswered, a probe tells a slow server from a wedged one.
-    const alive = turnId === undefined && starting ? backend.probe(settleMs) : undefined;
-    try {
-      if (turnId === undefined && starting) {
-        turnId = (await Promise.race([starting, settle])) ?? (await Promise.race([active.started, settle]));
-        this.setTurnId(active, turnId);
-      }
-      if (turnId === undefined || active.recorder.completed || this.threadIdValue === undefined) return undefined;
-      const mark = backend.heardMark();
-      const interrupt = backend.connection.request("turn/interrupt", { threadId: this.threadIdValue, turnId });
-      const answered = await Promise.race([interrupt.then(() => true, () => true), settle.catch(() => false)]);
-      if (!answered && !backend.heardSince(mark)) return this.retire(backend, `it did not answer turn/interrupt within ${settleMs / 1000} s`);
-      await Promise.race([active.completion, settle]);
-    } catch {
-      if (active.recorder.turnId === undefined && starting) {
-        // The start may still be answered: that turn is then interrupted at once.
-        this.settleLateStart(starting);
-        if (alive && !(await alive)) return this.retire(backend, `it answered neither turn/start nor a liveness probe within ${settleMs / 1000} s`);
-      } else if (turnId !== undefined && !active.recorder.completed) {
-        // Not settled in time (or the backend is gone): the next turn interrupts it again first.
-        this.unsettledTurnId = turnId;
-      }
-    } finally {
-      settle.dispose();
-    }
-    return undefined;
-  }
-
-  private retire(backend: CodexBackend, reason: string): string | undefined {
-    if (backend.state !== "running") return undefined;
-    backend.retire(reason);
-    return reason;
-  }
-
-  /** A turn/start answered after its turn was given up on: interrupt that turn as soon as its id is known. */
-  private settleLateStart(starting: Promise<string | undefined>): void {
-    const late: Promise<void> = starting
-      .then(
-        (turnId) => (turnId === undefined ? undefined : this.settleOrphan(turnId)),
-        () => {},
-      )
-      .finally(() => {
-        if (this.lateSettle === late) this.lateSettle = undefined;
-      });
-    this.lateSettle = late;
-  }
-
-  /** Interrupts a turn nobody waits for and waits (bounded) for it to complete. */
-  private async settleOrphan(turnId: string): Promise<void> {
-    const backend = this.backend;
-    const threadId = this.threadIdValue;
-    if (this.recentlyCompleted.includes(turnId) || threadId === undefined || backend.state !== "running") return;
-    const settleMs = this.settleMs();
-    const completed = new Promise<void>((resolve) => this.completionWaiters.set(turnId, resolve));
-    try {
-      const mark = backend.heardMark();
-      const answered = await settledWithin(backend.connection.request("turn/interrupt", { threadId, turnId }), settleMs);
-      if (!answered && !backend.heardSince(mark)) {
-        this.retire(backend, `it did not answer turn/interrupt within ${settleMs / 1000} s`);
-        return;
-      }
-      if (!(await settledWithin(completed, settleMs))) this.unsettledTurnId = turnId;
-    } finally {
-      this.completionWaiters.delete(turnId);
-    }
-  }
-
-  private turnCompleted(turnId: string): void {
-    this.recentlyCompleted.push(turnId);
-    if (this.recentlyCompleted.length > 8) this.recentlyCompleted.shift();
-    this.completionWaiters.get(turnId)?.();
-  }
-
-  /**
-   * Before a turn starts: a late-answered turn/start is settled first (bounded), and a turn that
-   * did not settle after its interrupt is interrupted again; the server would merge a new turn
-   * into a running one.
-   */
-  private async settlePreviousTurn(): Promise<void> {
-    // Bounded by the new turn's deadline (drive() races it), and by the backend going away.
-    await this.lateSettle;
-    const turnId = this.unsettledTurnId;
-    this.unsettledTurnId = undefined;
-    if (turnId === undefined || this.threadIdValue === undefined || !this.threadLoaded || this.backend.state !== "running") return;
-    await this.backend.connection.request("turn/interrupt", { threadId: this.threadIdValue, turnId }).catch(() => {});
   }
 
   private settleMs(): number {
@@ -602,33 +512,6 @@ export class CodexAgentRunner implements AgentRunner {
   private portConfig(): AgentConfig {
     return Object.fromEntries(Object.entries(this.config).filter(([, value]) => value !== undefined)) as unknown as AgentConfig;
   }
-}
-
-/** True when `promise` settles (either way) within `ms`; nothing to wait for counts as settled. */
-function settledWithin(promise: Promise<unknown> | undefined, ms: number): Promise<boolean> {
-  if (promise === undefined) return Promise.resolve(true);
-  let timer: NodeJS.Timeout | undefined;
-  return Promise.race([
-    promise.then(
-      () => true,
-      () => true,
-    ),
-    new Promise<boolean>((resolve) => {
-      timer = setTimeout(() => resolve(false), ms);
-    }),
-  ]).finally(() => clearTimeout(timer));
-}
-
-/** The turn's error, told that the backend was retired: its "the runner can take another turn" no longer holds as it was. */
-function retiredTurnError(error: unknown, reason: string): unknown {
-  if (error instanceof TurnTimeoutError) return new TurnTimeoutError(error.timeoutSeconds, error.turnId, { retiredBecause: reason, cause: error.cause });
-  if (!(error instanceof AgentError)) return error;
-  return new AgentError(
-    error.code,
-    `${error.message.replace(/ ?(it was interrupted[.;]? ?)?The runner can take another turn.*$/s, "")} The codex app-server could not be interrupted: ${reason}. ` +
-      "It was retired (its process stopped); the runner's next turn runs on a new backend and resumes this conversation there.",
-    { cause: error },
-  );
 }
 
 function checkTurnOptions(prompt: string, options: CodexTurnOptions): number {
