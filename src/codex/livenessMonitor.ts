@@ -22,6 +22,8 @@ export const DEFAULT_PROBE_TIMEOUT_SECONDS = 10;
 /** Watches one backend's connection; see the module comment. */
 export class LivenessMonitor {
   private lastHeard = performance.now();
+  /** When the current stretch of watched work began: silence before it does not count. */
+  private watchStarted = 0;
   private watchers = 0;
   private timer: NodeJS.Timeout | undefined;
   private stopped = false;
@@ -78,7 +80,7 @@ export class LivenessMonitor {
 
   /** Watches for silence until disposed (one per running turn); probes after the configured silence. */
   watch(): Disposable {
-    if (this.watchers++ === 0) this.heardAtWatchStart();
+    if (this.watchers++ === 0) this.watchStarted = performance.now();
     this.schedule();
     let disposed = false;
     return {
@@ -96,14 +98,9 @@ export class LivenessMonitor {
     this.clearTimer();
   }
 
-  /** Silence is counted from when work began, not from an idle stretch before it. */
-  private heardAtWatchStart(): void {
-    this.lastHeard = Math.max(this.lastHeard, performance.now());
-  }
-
   private schedule(): void {
     if (this.timer || this.stopped || this.watchers === 0 || this.afterSilenceMs === Infinity) return;
-    const due = this.lastHeard + this.afterSilenceMs - performance.now();
+    const due = this.silentSince() + this.afterSilenceMs - performance.now();
     this.timer = setTimeout(() => void this.tick(), Math.max(0, due));
     this.timer.unref();
   }
@@ -111,7 +108,7 @@ export class LivenessMonitor {
   private async tick(): Promise<void> {
     this.timer = undefined;
     if (this.stopped || this.watchers === 0) return;
-    if (performance.now() - this.lastHeard >= this.afterSilenceMs) {
+    if (performance.now() - this.silentSince() >= this.afterSilenceMs) {
       const alive = await this.probe();
       if (this.stopped) return;
       if (!alive) {
@@ -126,6 +123,10 @@ export class LivenessMonitor {
     this.schedule();
   }
 
+  private silentSince(): number {
+    return Math.max(this.lastHeard, this.watchStarted);
+  }
+
   private clearTimer(): void {
     clearTimeout(this.timer);
     this.timer = undefined;
@@ -133,5 +134,5 @@ export class LivenessMonitor {
 }
 
 function formatSeconds(ms: number): string {
-  return String(Math.round(ms / 100) / 10);
+  return String(Math.round(ms) / 1000);
 }
