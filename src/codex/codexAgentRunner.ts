@@ -325,10 +325,15 @@ export class CodexAgentRunner implements AgentRunner {
     } catch (error) {
       // Gone or closed: nothing runs there any more, and there is nobody to interrupt.
       const backend = this.backend;
-      if (backend.state !== "running") throw error;
+      if (backend.state !== "running") {
+        if (error instanceof AgentError && error.code === "BACKEND_EXITED") reportBackendGone(active, error.message);
+        throw error;
+      }
       // Retired here, or meanwhile by the liveness watch: the error must say so.
       const retiredBecause = (await this.settler.interruptAndSettle(active, starting)) ?? backend.retiredBecause;
-      throw retiredBecause === undefined ? error : retiredTurnError(error, retiredBecause);
+      if (retiredBecause === undefined) throw error;
+      reportBackendGone(active, `The codex app-server stopped answering (${retiredBecause}) and was retired.`);
+      throw retiredTurnError(error, retiredBecause);
     } finally {
       stopped.dispose();
       watch.dispose();
@@ -512,6 +517,11 @@ export class CodexAgentRunner implements AgentRunner {
   private portConfig(): AgentConfig {
     return Object.fromEntries(Object.entries(this.config).filter(([, value]) => value !== undefined)) as unknown as AgentConfig;
   }
+}
+
+/** The event stream says why the backend went (crash, or retired as wedged), before the turn rejects. */
+function reportBackendGone(active: ActiveTurn, message: string): void {
+  active.recorder.addEvent({ kind: "error", summary: message.split("\n")[0]!, metadata: { message, codexErrorInfo: null, willRetry: false } });
 }
 
 function checkTurnOptions(prompt: string, options: CodexTurnOptions): number {

@@ -15,7 +15,9 @@ describe("a wedged app-server is retired (fake app-server)", { timeout: 60_000 }
     const pid = backend.pid!;
     const gone = backend.onGoneOnce();
     const runner = await session.runner({ interruptSettleSeconds: 0.5 });
-    const { error } = await rejectsWithin(runner.turn("anyone there?", { timeoutSeconds: 1 }), 5_000, "TURN_TIMEOUT");
+    const events: string[] = [];
+    const { error } = await rejectsWithin(runner.turn("anyone there?", { timeoutSeconds: 1, onEvent: (event) => events.push(`${event.kind}: ${event.summary}`) }), 5_000, "TURN_TIMEOUT");
+    assert.deepEqual(events, [`error: The codex app-server stopped answering (${(error as TurnTimeoutError).retiredBecause}) and was retired.`]);
     assert.ok(error instanceof TurnTimeoutError);
     assert.match(error.retiredBecause ?? "", /liveness probe/);
     assert.match(error.message, /retired/);
@@ -32,7 +34,8 @@ describe("a wedged app-server is retired (fake app-server)", { timeout: 60_000 }
 
   it("goes silent mid-turn: the liveness watch retires it long before the deadline; every pending turn rejects BACKEND_EXITED naming the cause", async () => {
     await using session = await startFakeSession({ scenario: "silent-after-initialize", backend: { livenessProbe: { afterSilenceSeconds: 0.3, timeoutSeconds: 0.3 } } });
-    const one = await session.runner();
+    const events: string[] = [];
+    const one = await session.runner({ onEvent: (event) => events.push(`${event.kind}: ${event.summary}`) });
     const two = await session.runner();
     const turns = [rejectsWithin(one.turn("a", { timeoutSeconds: 30 }), 10_000, "BACKEND_EXITED"), rejectsWithin(two.turn("b", { timeoutSeconds: 30 }), 10_000, "BACKEND_EXITED")];
     const [first, second] = (await Promise.all(turns)) as [Awaited<(typeof turns)[0]>, Awaited<(typeof turns)[1]>];
@@ -41,6 +44,8 @@ describe("a wedged app-server is retired (fake app-server)", { timeout: 60_000 }
     assert.match(first.error.message, /sent nothing for 0\.3 s while a turn was running, and did not answer a liveness probe/);
     assert.equal(session.factory.backend.state, "exited");
     assert.equal(session.observed.sent("thread/loaded/list").length, 1, "one probe found it out");
+    assert.equal(events.length, 1);
+    assert.match(events[0]!, /^error: The codex app-server stopped answering \(it sent nothing/, "the event stream says why");
   });
 
   it("a quiet server that answers the probe is alive: a hanging turn times out the ordinary way and the backend stays", async () => {
