@@ -84,6 +84,8 @@ export class TurnSettler {
         (turnId) => (turnId === undefined ? undefined : this.settleOrphan(turnId)),
         () => {},
       )
+      // The backend may go away meanwhile: the next turn must not fail on what was only cleanup.
+      .catch(() => {})
       .finally(() => {
         if (this.lateSettle === late) this.lateSettle = undefined;
       });
@@ -163,9 +165,11 @@ export function settledWithin(promise: Promise<unknown> | undefined, ms: number)
 export function retiredTurnError(error: unknown, reason: string): unknown {
   if (error instanceof TurnTimeoutError) return new TurnTimeoutError(error.timeoutSeconds, error.turnId, { retiredBecause: reason, cause: error.cause });
   if (!(error instanceof AgentError)) return error;
+  // What the message said about the interrupt and the runner no longer holds: keep what happened.
+  const what = error.message.replace(/(?:[;,]? ?(?:it|the turn) was interrupted| and was interrupted).*$/is, "").replace(/[\s.;,]+$/, "");
   return new AgentError(
     error.code,
-    `${error.message.replace(/ ?(it was interrupted[.;]? ?)?The runner can take another turn.*$/s, "")} The codex app-server could not be interrupted: ${reason}. ` +
+    `${what}. The codex app-server could not be interrupted: ${reason}. ` +
       "It was retired (its process stopped); the runner's next turn runs on a new backend and resumes this conversation there.",
     { cause: error },
   );
