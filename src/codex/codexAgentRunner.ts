@@ -16,7 +16,7 @@ import type { TokenUsageBreakdown, Turn } from "../protocol/common.ts";
 import { notificationTurnId, type ServerNotification } from "../protocol/serverNotifications.ts";
 import { parseAgentConfig, threadSettingsFromConfig, type ParsedAgentConfig } from "./agentConfig.ts";
 import { APPROVAL_DECISIONS } from "./approvals.ts";
-import { threadBusyError, type CodexBackend, type ThreadRoute } from "./codexBackend.ts";
+import type { CodexBackend, ThreadRoute } from "./codexBackend.ts";
 import type { ProtocolConnection } from "../protocol/protocolConnection.ts";
 import { createActiveTurn, rejectOnAbort, type ActiveTurn } from "./activeTurn.ts";
 import { answerServerRequest, dynamicToolSpecs, type RequestHandlerOptions } from "./requestHandlers.ts";
@@ -83,6 +83,8 @@ export class CodexAgentRunner implements AgentRunner {
   private closed = false;
   private threadStarting: Promise<string> | undefined;
   private route: Disposable | undefined;
+  /** What the backend calls for this runner's thread; one object, so re-registering it is no conflict. */
+  private readonly routeHandlers: ThreadRoute = this.threadRoute();
   private active: ActiveTurn | undefined;
   /** Stops the running turn (close() uses it), and the run itself, to wait for its end. */
   private activeStop: AbortController | undefined;
@@ -115,7 +117,8 @@ export class CodexAgentRunner implements AgentRunner {
       throw new InvalidConfigError("tools", "Dynamic tools need the experimental API: create the backend with { experimentalApi: true }.");
     }
     if (options.resumeThreadId !== undefined) {
-      if (backend.isThreadRouted(options.resumeThreadId)) throw threadBusyError(options.resumeThreadId);
+      // Claimed at once, so a second runner on the thread is refused before anything is sent.
+      this.route = backend.registerThread(options.resumeThreadId, this.routeHandlers);
       this.threadIdValue = options.resumeThreadId;
     }
   }
@@ -409,8 +412,8 @@ export class CodexAgentRunner implements AgentRunner {
     const connection = await this.liveConnection();
     const settings = threadSettingsFromConfig(this.config);
     if (this.threadIdValue !== undefined) {
-      // Refused before anything is sent: another runner here owns the thread.
-      if (this.backend.isThreadRouted(this.threadIdValue)) throw threadBusyError(this.threadIdValue);
+      // Claimed before anything is sent: THREAD_BUSY if another runner here has the thread.
+      this.route ??= this.backend.registerThread(this.threadIdValue, this.routeHandlers);
       const { personality: _unused, ...resumeSettings } = settings;
       return (await connection.request("thread/resume", { ...resumeSettings, threadId: this.threadIdValue, excludeTurns: true })).thread.id;
     }
@@ -425,7 +428,7 @@ export class CodexAgentRunner implements AgentRunner {
     if (this.closed) return;
     this.route?.dispose();
     this.route = undefined;
-    this.route = this.backend.registerThread(threadId, this.threadRoute());
+    this.route = this.backend.registerThread(threadId, this.routeHandlers);
     this.threadLoaded = true;
     this.threadTotal = undefined;
   }

@@ -125,6 +125,16 @@ describe("two writers on one thread (fake app-server)", { timeout: 60_000 }, () 
     assert.equal(runner.busy, false);
   });
 
+  it("two runners resuming the same thread before either has loaded it: the second is refused at once", async () => {
+    const owner = await session.runner();
+    const { threadId } = await within(5_000, "a turn", owner.turn("make a thread"));
+    await owner.close();
+    const first = await session.runner({ resumeThreadId: threadId });
+    await rejectsWithin(session.runner({ resumeThreadId: threadId }), 500, "THREAD_BUSY");
+    assert.equal((await within(5_000, "the first resumer's turn", first.turn("resumed"))).threadId, threadId);
+    await first.close();
+  });
+
   it("a runner constructed directly on a routed thread is refused too", async () => {
     const first = await session.runner();
     const { threadId } = await within(5_000, "a turn", first.turn("x"));
