@@ -21,28 +21,33 @@ describe("a turn never outlives what its caller was told (fake app-server)", { t
     await session?.dispose();
   });
 
-  it("abort while turn/start's answer is late: the late turn is interrupted and has completed before the next turn/start", async () => {
-    const runner = await session.runner({ interruptSettleSeconds: 0.3 });
-    await within(5_000, "a first turn", runner.turn("warm up"));
-    const abort = new AbortController();
-    const late = runner.turn("fault:slow-start=600,hang", { signal: abort.signal });
-    await within(5_000, "turn/start written", session.observed.message((r) => r.direction === "c2s" && r.message.method === "turn/start" && promptOf(r.message).startsWith("fault:slow")));
-    abort.abort();
-    await rejectsWithin(late, 4_000, "ABORTED");
-    const next = await within(5_000, "the next turn", runner.turn("after the late start"));
-    assert.equal(next.assistantText, "echo: after the late start");
+  for (const how of ["abort", "deadline"] as const) {
+    it(`${how} while turn/start's answer is late: the late turn is interrupted and has completed before the next turn/start`, async () => {
+      const runner = await session.runner({ interruptSettleSeconds: 0.3 });
+      await within(5_000, "a first turn", runner.turn("warm up"));
+      const prompt = `fault:slow-start=600,hang,${how}`;
+      const abort = new AbortController();
+      const late = runner.turn(prompt, how === "abort" ? { signal: abort.signal } : { timeoutSeconds: 0.2 });
+      await within(5_000, "turn/start written", session.observed.message((r) => r.direction === "c2s" && r.message.method === "turn/start" && promptOf(r.message) === prompt));
+      abort.abort();
+      const { error } = await rejectsWithin(late, 4_000, how === "abort" ? "ABORTED" : "TURN_TIMEOUT");
+      assert.doesNotMatch(error.message, /retired/, "a live server is not retired");
+      const nextPrompt = `after the late start (${how})`;
+      const next = await within(5_000, "the next turn", runner.turn(nextPrompt));
+      assert.equal(next.assistantText, `echo: ${nextPrompt}`);
 
-    const traffic = session.observed.traffic;
-    const lateRequest = traffic.find((r) => r.direction === "c2s" && r.message.method === "turn/start" && promptOf(r.message).startsWith("fault:slow"))!;
-    const lateAnswer = traffic.find((r) => r.direction === "s2c" && r.message.id === lateRequest.message.id && r.message.method === undefined);
-    assert.ok(lateAnswer, "the late turn/start was answered");
-    const orphanId = (lateAnswer.message.result as { turn: { id: string } }).turn.id;
-    const interruptAt = traffic.findIndex((r) => r.direction === "c2s" && r.message.method === "turn/interrupt" && (r.message.params as { turnId: string }).turnId === orphanId);
-    const completedAt = traffic.findIndex((r) => r.direction === "s2c" && r.message.method === "turn/completed" && (r.message.params as { turn: { id: string } }).turn.id === orphanId);
-    const nextStartAt = traffic.findIndex((r) => r.direction === "c2s" && r.message.method === "turn/start" && promptOf(r.message) === "after the late start");
-    assert.ok(interruptAt >= 0, "the late-answered turn was interrupted");
-    assert.ok(completedAt >= 0 && completedAt < nextStartAt, "it completed before the next turn/start was sent");
-  });
+      const traffic = session.observed.traffic;
+      const lateRequest = traffic.find((r) => r.direction === "c2s" && r.message.method === "turn/start" && promptOf(r.message) === prompt)!;
+      const lateAnswer = traffic.find((r) => r.direction === "s2c" && r.message.id === lateRequest.message.id && r.message.method === undefined);
+      assert.ok(lateAnswer, "the late turn/start was answered");
+      const orphanId = (lateAnswer.message.result as { turn: { id: string } }).turn.id;
+      const interruptAt = traffic.findIndex((r) => r.direction === "c2s" && r.message.method === "turn/interrupt" && (r.message.params as { turnId: string }).turnId === orphanId);
+      const completedAt = traffic.findIndex((r) => r.direction === "s2c" && r.message.method === "turn/completed" && (r.message.params as { turn: { id: string } }).turn.id === orphanId);
+      const nextStartAt = traffic.findIndex((r) => r.direction === "c2s" && r.message.method === "turn/start" && promptOf(r.message) === nextPrompt);
+      assert.ok(interruptAt >= 0, "the late-answered turn was interrupted");
+      assert.ok(completedAt >= 0 && completedAt < nextStartAt, "it completed before the next turn/start was sent");
+    });
+  }
 
   it("deadline while thread/start is slow: no turn/start is ever sent for that turn", async () => {
     await using slow = await startFakeSession({ scenario: "slow-thread-start=700" });
