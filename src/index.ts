@@ -19,6 +19,7 @@ export {
   BackendExitedError,
   BackendStartError,
   InvalidConfigError,
+  InvalidInputError,
   ProtocolError,
   RpcError,
   TurnFailedError,

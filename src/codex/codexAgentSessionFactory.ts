@@ -8,6 +8,7 @@ import type { AgentConfig, AgentSessionFactory } from "../agent/port.ts";
 import { AgentError } from "../errors.ts";
 import { CodexAgentRunner, type CodexAgentRunnerOptions } from "./codexAgentRunner.ts";
 import { CodexBackend, type CodexBackendConfig } from "./codexBackend.ts";
+import { checkFactoryOptions } from "./optionChecks.ts";
 
 /** Options of a {@link CodexAgentSessionFactory} beyond the backend's config. */
 export interface CodexAgentSessionFactoryOptions {
@@ -29,6 +30,7 @@ export class CodexAgentSessionFactory implements AgentSessionFactory {
     private readonly backendConfig: CodexBackendConfig = {},
     private readonly options: CodexAgentSessionFactoryOptions = {},
   ) {
+    checkFactoryOptions(options);
     this.current = new CodexBackend(backendConfig);
   }
 
