@@ -70,5 +70,9 @@ export const BACKEND_CONFIG_OPTIONS: readonly string[] = Object.keys(BACKEND_CON
  * option and the fix. Spawns nothing and reads no file.
  */
 export function checkBackendConfig(config: unknown): CodexBackendConfig {
-  return checkObject<CodexBackendConfig>({ kind: "config", owner: "CodexBackendConfig" }, BackendConfigSchema, config);
+  return checkObject<CodexBackendConfig>(
+    { kind: "config", owner: "CodexBackendConfig", objectField: "CodexBackendConfig", secretFields: ["env", "auth", "configOverrides", "mcpConfigOverrides", "endpoint"] },
+    BackendConfigSchema,
+    config,
+  );
 }

@@ -130,8 +130,12 @@ export interface CheckSubject {
   readonly kind: "config" | "input";
   /** How messages name the object: "CodexBackendConfig", "runner options", "turn options"... */
   readonly owner: string;
-  /** Prefix of `error.field` (e.g. "overloadRetry." for a nested object); default none. */
+  /** Prefix of `error.field` (e.g. "runnerDefaults." for a nested object); default none. */
   readonly fieldPrefix?: string;
+  /** `error.field` when the whole value is not an object; default "options". */
+  readonly objectField?: string;
+  /** Top-level fields whose string values may be secrets: messages give only their length. */
+  readonly secretFields?: readonly string[];
 }
 
 /** Builds the error of a check: INVALID_CONFIG or INVALID_INPUT naming `field`. */
@@ -146,7 +150,7 @@ export function checkError(subject: CheckSubject, field: string, message: string
  */
 export function checkObject<T>(subject: CheckSubject, schema: z.ZodObject, value: unknown): T {
   if (!isPlainObject(value)) {
-    throw checkError(subject, subject.fieldPrefix?.replace(/\.$/, "") || subject.owner, `${subject.owner} must be an object (got ${describeValue(value)}).`);
+    throw checkError(subject, subject.fieldPrefix?.replace(/\.$/, "") || (subject.objectField ?? "options"), `${subject.owner} must be an object (got ${describeValue(value)}).`);
   }
   const parsed = schema.safeParse(value);
   if (parsed.success) return value as T;
@@ -166,8 +170,9 @@ export function checkObject<T>(subject: CheckSubject, schema: z.ZodObject, value
   }
   const path = issue.path.map(String).join(".");
   const got = valueAt(value, issue.path);
+  const secret = subject.secretFields?.includes(String(issue.path[0])) ?? false;
   const what = issue.code === "invalid_type" ? `must be ${issue.expected === "array" ? "an array" : `a ${issue.expected}`}` : issue.message;
-  throw checkError(subject, (subject.fieldPrefix ?? "") + path, `${subject.owner}.${path} ${what} (got ${describeValue(got)}).`);
+  throw checkError(subject, (subject.fieldPrefix ?? "") + path, `${subject.owner}.${path} ${what} (got ${describeValue(got, !secret)}).`);
 }
 
 function knownKeysAt(schema: z.ZodObject, path: readonly PropertyKey[]): string[] {
@@ -189,7 +194,7 @@ function valueAt(value: unknown, path: readonly PropertyKey[]): unknown {
 }
 
 /** A short, secret-free description of a value for a message: its type, and the value when it is small and harmless. */
-export function describeValue(value: unknown): string {
+export function describeValue(value: unknown, showShortStrings = false): string {
   if (value === null) return "null";
   if (Array.isArray(value)) return `an array of ${value.length}`;
   switch (typeof value) {
@@ -198,8 +203,9 @@ export function describeValue(value: unknown): string {
     case "bigint":
       return `${typeof value} ${String(value)}`;
     case "string":
-      // Strings can be secrets (env values, tokens): say only how long.
-      return value.length === 0 ? "an empty string" : `a string of ${value.length} characters`;
+      if (value.length === 0) return "an empty string";
+      // Strings can be secrets (env values, tokens): unless told otherwise, say only how long.
+      return showShortStrings && value.length <= 60 ? JSON.stringify(value) : `a string of ${value.length} characters`;
     case "undefined":
       return "undefined";
     case "function":

@@ -8,7 +8,7 @@ import type { AgentConfig, AgentSessionFactory } from "../agent/port.ts";
 import { AgentError } from "../errors.ts";
 import { CodexAgentRunner, type CodexAgentRunnerOptions } from "./codexAgentRunner.ts";
 import { CodexBackend, type CodexBackendConfig } from "./codexBackend.ts";
-import { checkFactoryOptions } from "./optionChecks.ts";
+import { checkFactoryOptions, checkRunnerOptions } from "./optionChecks.ts";
 
 /** Options of a {@link CodexAgentSessionFactory} beyond the backend's config. */
 export interface CodexAgentSessionFactoryOptions {
@@ -30,8 +30,8 @@ export class CodexAgentSessionFactory implements AgentSessionFactory {
     private readonly backendConfig: CodexBackendConfig = {},
     private readonly options: CodexAgentSessionFactoryOptions = {},
   ) {
-    checkFactoryOptions(options);
     this.current = new CodexBackend(backendConfig);
+    checkFactoryOptions(options);
   }
 
   /** The current backend process (a new one after a respawn). */
@@ -66,6 +66,7 @@ export class CodexAgentSessionFactory implements AgentSessionFactory {
    * the backend is started if it is not yet.
    */
   async runner(config: AgentConfig, options?: CodexAgentRunnerOptions): Promise<CodexAgentRunner> {
+    checkRunnerOptions(options);
     const runnerOptions: CodexAgentRunnerOptions = {
       ...this.options.runnerDefaults,
       ...options,

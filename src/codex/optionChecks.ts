@@ -55,12 +55,12 @@ const RunnerOptionsSchema = z.strictObject(RUNNER_OPTIONS_SHAPE);
 /** Checks a runner's options; throws INVALID_CONFIG naming the first bad option. `undefined` is no options. */
 export function checkRunnerOptions(options: unknown): CodexAgentRunnerOptions {
   if (options === undefined) return {};
-  return checkObject<CodexAgentRunnerOptions>({ kind: "config", owner: "runner options" }, RunnerOptionsSchema, options);
+  return checkObject<CodexAgentRunnerOptions>({ kind: "config", owner: "CodexAgentRunnerOptions" }, RunnerOptionsSchema, options);
 }
 
 /** Every option of {@link CodexAgentSessionFactoryOptions}. */
 const FACTORY_OPTIONS_SHAPE = {
-  runnerDefaults: z.unknown(),
+  runnerDefaults: z.unknown().optional(),
   respawn: z.boolean().optional(),
 } satisfies { readonly [K in keyof Required<CodexAgentSessionFactoryOptions>]: z.ZodType };
 
@@ -69,9 +69,9 @@ const FactoryOptionsSchema = z.strictObject(FACTORY_OPTIONS_SHAPE);
 /** Checks a factory's own options (its runner defaults as runner options); throws INVALID_CONFIG. */
 export function checkFactoryOptions(options: unknown): CodexAgentSessionFactoryOptions {
   if (options === undefined) return {};
-  const checked = checkObject<CodexAgentSessionFactoryOptions>({ kind: "config", owner: "factory options" }, FactoryOptionsSchema, options);
+  const checked = checkObject<CodexAgentSessionFactoryOptions>({ kind: "config", owner: "CodexAgentSessionFactoryOptions" }, FactoryOptionsSchema, options);
   if (checked.runnerDefaults !== undefined) {
-    checkObject({ kind: "config", owner: "factory options.runnerDefaults", fieldPrefix: "runnerDefaults." }, RunnerOptionsSchema, checked.runnerDefaults);
+    checkObject({ kind: "config", owner: "CodexAgentSessionFactoryOptions.runnerDefaults", fieldPrefix: "runnerDefaults." }, RunnerOptionsSchema, checked.runnerDefaults);
   }
   return checked;
 }
@@ -87,7 +87,7 @@ const abortSignal = z.custom<AbortSignal>(
 const TURN_OPTIONS_SHAPE = {
   // Chained by the turn's deadline: a turn may legitimately run for weeks.
   timeoutSeconds: seconds({ chained: true }).optional(),
-  outputSchema: z.unknown(),
+  outputSchema: z.unknown().optional(),
   signal: abortSignal.optional(),
   onEvent: functionValue().optional(),
   silenceTimeoutSeconds: seconds({ chained: true }).optional(),
@@ -111,7 +111,7 @@ export interface CheckedTurn {
  */
 export function checkTurnOptions(prompt: unknown, options: unknown): CheckedTurn {
   checkText("prompt", prompt);
-  const checked = options === undefined ? {} : checkObject<CodexTurnOptions>({ kind: "config", owner: "turn options" }, TurnOptionsSchema, options);
+  const checked = options === undefined ? {} : checkObject<CodexTurnOptions>({ kind: "config", owner: "CodexTurnOptions" }, TurnOptionsSchema, options);
   const prepared = prepareOutputSchema(checked.outputSchema);
   return {
     timeoutSeconds: checked.timeoutSeconds ?? DEFAULT_TURN_TIMEOUT_SECONDS,

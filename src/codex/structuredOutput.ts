@@ -151,7 +151,7 @@ function notJson(value: unknown, path: string, open: Set<object>): string | unde
 interface AjvLike {
   validateSchema(schema: unknown): boolean | Promise<unknown>;
   compile(schema: unknown): unknown;
-  errorsText(errors?: unknown): string;
+  errorsText(errors?: unknown, options?: { dataVar?: string }): string;
   removeSchema(schema: unknown): unknown;
   errors?: unknown;
 }
@@ -179,7 +179,7 @@ function checkJsonSchema(schema: Json): void {
   const ajv = ajvFor(schema);
   let problem: string | undefined;
   try {
-    if (ajv.validateSchema(schema) !== true) problem = ajv.errorsText(ajv.errors).replace(/^data/, "schema");
+    if (ajv.validateSchema(schema) !== true) problem = ajv.errorsText(ajv.errors, { dataVar: "outputSchema" });
     // Compiling resolves every $ref: a reference to nothing fails here, not at the model.
     else ajv.compile(schema);
   } catch (error) {
