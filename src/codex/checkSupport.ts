@@ -107,7 +107,9 @@ export function didYouMean(key: string, known: readonly string[]): string | unde
   let best: { name: string; distance: number } | undefined;
   for (const name of known) {
     const candidate = name.toLowerCase();
-    const distance = candidate === lower ? 0 : lower.startsWith(candidate) || candidate.startsWith(lower) ? 1 : editDistance(lower, candidate);
+    // A name with a word added or left off ("codexBinary", "startTimeout") is close, if enough of it matches.
+    const prefix = Math.min(lower.length, candidate.length) >= 4 && (lower.startsWith(candidate) || candidate.startsWith(lower));
+    const distance = candidate === lower ? 0 : prefix ? 1 : editDistance(lower, candidate);
     if (distance <= Math.max(2, Math.floor(name.length / 3)) && (!best || distance < best.distance)) best = { name, distance };
   }
   return best?.name;
