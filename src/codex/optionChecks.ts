@@ -12,7 +12,7 @@ import { APPROVAL_DECISIONS } from "./approvals.ts";
 import { checkObject, describeValue, functionValue, malformedTextProblem, seconds, wellFormedString } from "./checkSupport.ts";
 import type { CodexAgentRunnerOptions, CodexTurnOptions } from "./codexAgentRunner.ts";
 import type { CodexAgentSessionFactoryOptions } from "./codexAgentSessionFactory.ts";
-import { prepareOutputSchema, type StructuredOutput } from "./structuredOutput.ts";
+import { jsonSchemaProblem, prepareOutputSchema, type StructuredOutput } from "./structuredOutput.ts";
 
 const approvals = z.union([z.enum(APPROVAL_DECISIONS as [string, ...string[]]), functionValue()], {
   error: `must be a decision (${APPROVAL_DECISIONS.join(", ")}) or a handler function`,
@@ -37,6 +37,8 @@ const RUNNER_OPTIONS_SHAPE = {
       for (const [index, tool] of tools.entries()) {
         if (seen.has(tool.name)) ctx.addIssue({ code: "custom", path: [index, "name"], message: `repeats the tool name "${tool.name}"; each tool needs its own name` });
         seen.add(tool.name);
+        const problem = jsonSchemaProblem(tool.inputSchema, "inputSchema");
+        if (problem) ctx.addIssue({ code: "custom", path: [index, "inputSchema"], message: `is not usable: ${problem}` });
       }
     })
     .optional(),

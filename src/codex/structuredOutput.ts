@@ -109,10 +109,20 @@ export function prepareOutputSchema(schema: unknown): PreparedOutputSchema | und
   if (!isPlainObject(schema)) {
     throw new InvalidInputError("outputSchema", `outputSchema must be a JSON Schema object or a zod 4 schema (got ${Array.isArray(schema) ? "an array" : schema === null ? "null" : typeof schema}).`);
   }
-  const problem = notJson(schema, "outputSchema", new Set());
-  if (problem) throw new InvalidInputError("outputSchema", `outputSchema is not JSON: ${problem}.`);
-  checkJsonSchema(schema);
+  const problem = jsonSchemaProblem(schema, "outputSchema");
+  if (problem) throw new InvalidInputError("outputSchema", `${problem}. Fix the schema; nothing was sent.`);
   return { jsonSchema: schema, output: undefined };
+}
+
+/**
+ * Why a JSON Schema object (named `name` in the message) cannot be sent: not JSON, or not a
+ * valid schema of its draft (ajv's reason, `$ref`s resolved); undefined when it can.
+ */
+export function jsonSchemaProblem(schema: Json, name: string): string | undefined {
+  const problem = notJson(schema, name, new Set());
+  if (problem) return `${name} is not JSON: ${problem}`;
+  const invalid = schemaInvalidity(schema, name);
+  return invalid && `${name} is not a valid JSON Schema: ${invalid}`;
 }
 
 /** Where `value` stops being JSON that survives a round trip, or undefined. */
@@ -175,11 +185,11 @@ function ajvFor(schema: Json): AjvLike {
   return ajv;
 }
 
-function checkJsonSchema(schema: Json): void {
+function schemaInvalidity(schema: Json, name: string): string | undefined {
   const ajv = ajvFor(schema);
   let problem: string | undefined;
   try {
-    if (ajv.validateSchema(schema) !== true) problem = ajv.errorsText(ajv.errors, { dataVar: "outputSchema" });
+    if (ajv.validateSchema(schema) !== true) problem = ajv.errorsText(ajv.errors, { dataVar: name });
     // Compiling resolves every $ref: a reference to nothing fails here, not at the model.
     else ajv.compile(schema);
   } catch (error) {
@@ -188,9 +198,7 @@ function checkJsonSchema(schema: Json): void {
     // Forget it, or the next schema with the same $id would be refused as a duplicate.
     ajv.removeSchema(schema);
   }
-  if (problem !== undefined) {
-    throw new InvalidInputError("outputSchema", `outputSchema is not a valid JSON Schema: ${problem}. Fix the schema; nothing was sent.`);
-  }
+  return problem;
 }
 
 /** Requires every property of every object, making the ones that were optional nullable. */

@@ -60,6 +60,8 @@ const CASES: readonly Case[] = [
   { name: "a NaN silenceTimeoutSeconds", level: "runnerOptions", options: { silenceTimeoutSeconds: Number.NaN }, code: "INVALID_CONFIG", field: "silenceTimeoutSeconds", message: /finite/ },
   { name: "an onEvent that is not a function", level: "runnerOptions", options: { onEvent: "log" }, code: "INVALID_CONFIG", field: "onEvent", message: /function/ },
   { name: "a tool without a handler function", level: "runnerOptions", options: { tools: [{ name: "t", description: "d", inputSchema: {}, handle: 1 }] }, code: "INVALID_CONFIG", field: "tools.0.handle" },
+  { name: "a tool whose inputSchema is no JSON Schema", level: "runnerOptions", options: { tools: [{ name: "t", description: "d", inputSchema: { type: "bogus" }, handle: () => "" }] }, code: "INVALID_CONFIG", field: "tools.0.inputSchema", message: /inputSchema\/type must be equal to one of the allowed values/ },
+  { name: "two tools of one name", level: "runnerOptions", options: { tools: [0, 1].map(() => ({ name: "t", description: "d", inputSchema: { type: "object" }, handle: () => "" })) }, code: "INVALID_CONFIG", field: "tools.1.name", message: /repeats the tool name/ },
   { name: "an empty resumeThreadId", level: "runnerOptions", options: { resumeThreadId: "" }, code: "INVALID_CONFIG", field: "resumeThreadId" },
   { name: "runner options that are not an object", level: "runnerOptions", options: "accept", code: "INVALID_CONFIG", field: "options" },
   // Turn inputs and options
