@@ -62,9 +62,6 @@ const BACKEND_CONFIG_SHAPE = {
 
 const BackendConfigSchema = z.strictObject(BACKEND_CONFIG_SHAPE);
 
-/** The names of every option of a CodexBackendConfig. */
-export const BACKEND_CONFIG_OPTIONS: readonly string[] = Object.keys(BACKEND_CONFIG_SHAPE);
-
 /**
  * Checks a backend config; throws InvalidConfigError (code INVALID_CONFIG) naming the first bad
  * option and the fix. Spawns nothing and reads no file.
