@@ -20,6 +20,7 @@ export {
   BackendStartError,
   BackendRetiredError,
   InvalidConfigError,
+  InvalidInputError,
   ProtocolError,
   RpcError,
   TurnFailedError,
@@ -39,7 +40,9 @@ export {
   DEFAULT_PROBE_TIMEOUT_SECONDS,
   DEFAULT_START_TIMEOUT_SECONDS,
   OutputInvalidError,
+  childEnvironment,
   parseAgentConfig,
+  REASONING_EFFORTS,
   resolveCodexBinary,
   structuredOutput,
 } from "./codex/index.ts";
