@@ -5,7 +5,8 @@
  */
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
-import { BackendRetiredError, TurnTimeoutError, type AgentError } from "../../src/errors.ts";
+import { CodexBackend } from "../../src/codex/codexBackend.ts";
+import { BackendRetiredError, InvalidConfigError, TurnTimeoutError, type AgentError } from "../../src/errors.ts";
 import { eventually, processAlive, rejectsWithin, startFakeSession, within } from "./faultHarness.ts";
 
 describe("a wedged app-server is retired (fake app-server)", { timeout: 60_000 }, () => {
@@ -46,6 +47,14 @@ describe("a wedged app-server is retired (fake app-server)", { timeout: 60_000 }
     assert.equal(session.observed.sent("thread/loaded/list").length, 1, "one probe found it out");
     assert.equal(events.length, 1);
     assert.match(events[0]!, /^error: The codex app-server stopped answering \(it sent nothing/, "the event stream says why");
+  });
+
+  it("livenessProbe is checked before anything starts: INVALID_CONFIG naming it", () => {
+    for (const livenessProbe of [true, { afterSilenceSeconds: -1 }, { timeoutSeconds: "10" }, { every: 3 }]) {
+      assert.throws(() => new CodexBackend({ livenessProbe } as never), (error: unknown) => error instanceof InvalidConfigError && /livenessProbe/.test(error.field + error.message));
+    }
+    assert.equal(new CodexBackend({ livenessProbe: false }).state, "new");
+    assert.equal(new CodexBackend({ livenessProbe: { afterSilenceSeconds: 0.5 } }).state, "new");
   });
 
   it("a quiet server that answers the probe is alive: a hanging turn times out the ordinary way and the backend stays", async () => {
