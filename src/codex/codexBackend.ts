@@ -1,7 +1,8 @@
 /**
  * One `codex app-server` process and the typed connection to it: resolves the binary, spawns
  * it, completes the handshake, routes notifications and server requests to conversations by
- * thread id, and fails everything pending at once if the process dies.
+ * thread id (one runner per thread), and fails everything pending at once if the process dies,
+ * or once it is retired for having stopped answering.
  */
 import type { Disposable, MessageReader, MessageWriter } from "vscode-jsonrpc/node";
 import { AgentError, BackendExitedError, BackendRetiredError, BackendStartError, describeExit, ProtocolError, RpcError, type ProcessExitInfo } from "../errors.ts";
@@ -237,11 +238,6 @@ export class CodexBackend implements AsyncDisposable {
     return this.liveness.watch();
   }
 
-  /** True when a live runner on this backend has the thread routed to it. */
-  isThreadRouted(threadId: string): boolean {
-    return this.routes.get(threadId)?.deref() !== undefined;
-  }
-
   /**
    * Routes a thread's notifications and server requests to `route` until disposed. Throws
    * THREAD_BUSY when another live route has the thread: two writers on one thread would take
@@ -450,7 +446,7 @@ export class CodexBackend implements AsyncDisposable {
 const LIVENESS_PROBE_METHOD = "thread/loaded/list";
 
 /** A second runner on a thread already routed on this backend. */
-export function threadBusyError(threadId: string): AgentError {
+function threadBusyError(threadId: string): AgentError {
   return new AgentError(
     "THREAD_BUSY",
     `Thread ${threadId} already has a runner on this backend; two runners on one thread would take each other's traffic. ` +
