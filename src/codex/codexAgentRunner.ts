@@ -151,25 +151,7 @@ export class CodexAgentRunner implements AgentRunner {
     const queue = new TurnStreamQueue<CodexTurnResult>();
     const stop = new AbortController();
     const signal = options.signal ? AbortSignal.any([options.signal, stop.signal]) : stop.signal;
-    const run = this.run(prompt, { ...options, signal }, queue);
-    run.then(
-      (result) => queue.finish(result),
-      (error: unknown) => queue.fail(error),
-    );
-    return {
-      [Symbol.asyncIterator]: () => {
-        const inner = queue[Symbol.asyncIterator]();
-        return {
-          next: () => inner.next(),
-          return: async () => {
-            stop.abort(new AgentError("ABORTED", "The stream's consumer stopped reading; the turn was interrupted."));
-            // The run ends once the interrupted turn has settled (bounded by interruptSettleSeconds).
-            await run.catch(() => {});
-            return { value: undefined, done: true };
-          },
-        };
-      },
-    };
+    return queue.consumer(this.run(prompt, { ...options, signal }, queue), stop);
   }
 
   /**
