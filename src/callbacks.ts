@@ -46,7 +46,7 @@ export function guardCallback<A extends unknown[]>(
 }
 
 /** Reports one failure of a caller's callback; see the module comment. Never throws. */
-export function reportCallbackError(name: string, callback: object, error: unknown, onError: CallbackErrorHandler | undefined): void {
+function reportCallbackError(name: string, callback: object, error: unknown, onError: CallbackErrorHandler | undefined): void {
   if (onError) {
     try {
       onError(error, name);

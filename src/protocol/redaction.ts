@@ -121,7 +121,7 @@ function capDepth(input: unknown, depth: number): unknown {
 }
 
 /** True when `input` nests arrays/objects more than `limit` levels deep; iterative, so any depth is safe. */
-export function jsonDepthExceeds(input: unknown, limit: number): boolean {
+function jsonDepthExceeds(input: unknown, limit: number): boolean {
   const stack: [unknown, number][] = [[input, 0]];
   while (stack.length > 0) {
     const [item, depth] = stack.pop()!;
