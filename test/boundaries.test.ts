@@ -30,7 +30,7 @@ function importsOf(file: string): string[] {
 }
 
 const RULES: Record<string, { ours: string[]; packages: RegExp }> = {
-  transport: { ours: ["transport", "errors"], packages: /^(node:.*|cross-spawn|vscode-jsonrpc(\/node)?)$/ },
+  transport: { ours: ["transport", "errors"], packages: /^(node:.*|cross-spawn|ws|vscode-jsonrpc(\/node)?)$/ },
   protocol: { ours: ["protocol", "errors"], packages: /^(zod|vscode-jsonrpc(\/node)?)$/ },
   agent: { ours: ["agent", "errors"], packages: /^$/ },
   codex: { ours: ["codex", "agent", "protocol", "transport", "errors"], packages: /^(node:(fs|path|module|os)|vscode-jsonrpc(\/node)?|zod)$/ },
