@@ -16,6 +16,7 @@ export type { RepairCheckResult, TurnWithRepairOptions, TurnWithRepairResult } f
 export {
   AGENT_ERROR_CODES,
   AgentError,
+  AuthError,
   BackendExitedError,
   BackendStartError,
   InvalidConfigError,
@@ -24,7 +25,7 @@ export {
   TurnFailedError,
   TurnTimeoutError,
 } from "./errors.ts";
-export type { AgentErrorCode, AgentErrorOptions, ProcessExitInfo } from "./errors.ts";
+export type { AgentErrorCode, AgentErrorOptions, ConnectionCloseInfo, ProcessExitInfo } from "./errors.ts";
 export { createRedactor, REDACTED } from "./protocol/redaction.ts";
 export type { Redactor, RedactorOptions } from "./protocol/redaction.ts";
 export {

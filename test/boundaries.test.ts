@@ -33,8 +33,9 @@ const RULES: Record<string, { ours: string[]; packages: RegExp }> = {
   transport: { ours: ["transport", "errors"], packages: /^(node:.*|cross-spawn|ws|vscode-jsonrpc(\/node)?)$/ },
   protocol: { ours: ["protocol", "errors"], packages: /^(zod|vscode-jsonrpc(\/node)?)$/ },
   agent: { ours: ["agent", "errors"], packages: /^$/ },
-  codex: { ours: ["codex", "agent", "protocol", "transport", "errors"], packages: /^(node:(fs|path|module|os)|vscode-jsonrpc(\/node)?|zod)$/ },
-  testing: { ours: ["testing", "agent", "errors"], packages: /^node:(?!child_process).*$/ },
+  codex: { ours: ["codex", "agent", "protocol", "transport", "errors"], packages: /^(node:(fs|path|module|os)|vscode-jsonrpc(\/node)?|zod|jose)$/ },
+  // node:child_process: startListeningAppServer runs a codex app-server for tests to connect to.
+  testing: { ours: ["testing", "agent", "errors"], packages: /^node:.*$/ },
   cli: { ours: ["cli", "index", "protocol", "testing"], packages: /.*/ },
 };
 

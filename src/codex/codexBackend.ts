@@ -11,8 +11,10 @@ import type { InitializeResult } from "../protocol/clientRequests.ts";
 import { ProtocolConnection, type OverloadRetryOptions } from "../protocol/protocolConnection.ts";
 import { notificationThreadId, type ServerNotification } from "../protocol/serverNotifications.ts";
 import { SERVER_REQUESTS, type ServerRequestMethod } from "../protocol/serverRequests.ts";
-import { startChildProcess, type ChildProcessTransport, type ChildProcessTransportOptions } from "../transport/childProcessTransport.ts";
+import type { ChildProcessTransportOptions } from "../transport/childProcessTransport.ts";
 import { approvalAnswer, defaultAnswer, isApprovalMethod } from "./approvals.ts";
+import { parseEndpoint, type BackendEndpoint, type CodexBackendAuth, type ReconnectOptions } from "./backendEndpoint.ts";
+import { connectLink, spawnLink, type BackendLink, type LinkHooks } from "./backendLink.ts";
 import { resolveCodexBinary, type ResolvedCodexBinary } from "./resolveCodexBinary.ts";
 
 /** How long a server with a broken stdin or stdout gets to exit on its own before SIGTERM, in ms. */
@@ -56,6 +58,16 @@ export interface CodexBackendConfig {
   readonly onStderrLine?: (line: string) => void;
   /** Spawns the process; for tests. Default: cross-spawn. */
   readonly spawn?: ChildProcessTransportOptions["spawn"];
+  /**
+   * Where the app-server is: "stdio" (default: spawn the binary), "unix://" (the control socket
+   * under the CODEX_HOME of `env`, then of the process), "unix:///abs/path.sock",
+   * "ws://host:port", "wss://host:port". A remote server is only disconnected from, never stopped.
+   */
+  readonly endpoint?: string;
+  /** Credentials for a ws(s):// endpoint; never logged, never in an error. */
+  readonly auth?: CodexBackendAuth;
+  /** Connection attempts of a remote backend (at start and when it is reconnected); see {@link ReconnectOptions}. */
+  readonly reconnect?: ReconnectOptions;
 }
 
 /** Which way a message went: client to server, or server to client. */
@@ -80,7 +92,9 @@ export class CodexBackend implements AsyncDisposable {
   private stateValue: CodexBackendState = "new";
   private starting: Promise<this> | undefined;
   private closing: Promise<void> | undefined;
-  private transport: ChildProcessTransport | undefined;
+  private link: BackendLink | undefined;
+  /** Ends the connection attempts of a remote backend when close() comes during start-up. */
+  private readonly startAbort = new AbortController();
   private connectionValue: ProtocolConnection | undefined;
   private initializeResultValue: InitializeResult | undefined;
   private binaryValue: ResolvedCodexBinary | undefined;
@@ -116,14 +130,19 @@ export class CodexBackend implements AsyncDisposable {
     return this.initializeResultValue;
   }
 
-  /** The process id, while running. */
+  /** The process id, while running; undefined for a remote app-server. */
   get pid(): number | undefined {
-    return this.transport?.pid;
+    return this.link?.pid;
   }
 
-  /** How the process ended, once it has (stderr tail redacted). */
+  /** Where the app-server is: "stdio", or the remote endpoint as configured (never a credential). */
+  get endpoint(): string {
+    return this.config.endpoint ?? "stdio";
+  }
+
+  /** How the process ended, or how the connection to a remote server closed, once it has (stderr tail redacted). */
   get exitInfo(): ProcessExitInfo | undefined {
-    const exit = this.transport?.exitInfo;
+    const exit = this.link?.endInfo;
     return exit && this.redactExit(exit);
   }
 
@@ -146,7 +165,10 @@ export class CodexBackend implements AsyncDisposable {
     return this.starting;
   }
 
-  /** Stops the process (end stdin, then SIGTERM, then SIGKILL); pending work rejects with CLOSED. Idempotent. */
+  /**
+   * Stops the process (end stdin, then SIGTERM, then SIGKILL), or only disconnects from a remote
+   * app-server; pending work rejects with CLOSED. Idempotent.
+   */
   close(): Promise<void> {
     if (this.closing) return this.closing;
     const wasState = this.stateValue;
@@ -156,8 +178,9 @@ export class CodexBackend implements AsyncDisposable {
       if (wasState !== "exited") this.gone(error);
       // Rejects a pending initialize at once: close() during start-up must not wait for its deadline.
       this.connectionValue?.close(error);
+      this.startAbort.abort(error);
       await this.starting?.catch(() => {});
-      await this.transport?.close();
+      await this.link?.close();
     })();
     return this.closing;
   }
@@ -205,45 +228,52 @@ export class CodexBackend implements AsyncDisposable {
   }
 
   private async startProcess(): Promise<this> {
-    const binary = resolveCodexBinary({ codexBin: this.config.codexBin, env: this.config.env ?? process.env });
-    this.binaryValue = binary;
-    const args = [
-      ...binary.prefixArgs,
-      ...(this.config.mcpConfigOverrides ?? []).flatMap((override) => ["-c", override]),
-      ...(this.config.configOverrides ?? []).flatMap((override) => ["-c", override]),
-      "app-server",
-    ];
-    const inherited = this.config.inheritEnv === false ? {} : process.env;
-    const env = { ...binary.env, ...inherited, ...this.config.env };
-    this.redactor = createRedactor({ env });
-    const transport = startChildProcess({
-      command: binary.path,
-      args,
-      env,
+    // Checked before any process starts or byte is sent: INVALID_CONFIG names the field.
+    const endpoint = parseEndpoint(this.config);
+    const timeoutSeconds = this.config.startTimeoutSeconds ?? DEFAULT_START_TIMEOUT_SECONDS;
+    const deadlineAt = Date.now() + timeoutSeconds * 1000;
+    const hooks = {
       checkMessage: checkEnvelope,
       ...(this.config.onTraffic ? trafficHooks(this.config.onTraffic) : {}),
       ...(this.config.onStderrLine ? { onStderrLine: this.config.onStderrLine } : {}),
-      ...(this.config.spawn ? { spawn: this.config.spawn } : {}),
-    });
-    this.transport = transport;
-    const exited = transport.exited.then((exit) => this.redactExit(exit));
+    };
+    let link: BackendLink;
+    if (endpoint.kind === "stdio") {
+      const binary = resolveCodexBinary({ codexBin: this.config.codexBin, env: this.config.env ?? process.env });
+      this.binaryValue = binary;
+      const args = [
+        ...binary.prefixArgs,
+        ...(this.config.mcpConfigOverrides ?? []).flatMap((override) => ["-c", override]),
+        ...(this.config.configOverrides ?? []).flatMap((override) => ["-c", override]),
+        "app-server",
+      ];
+      const inherited = this.config.inheritEnv === false ? {} : process.env;
+      const env = { ...binary.env, ...inherited, ...this.config.env };
+      this.redactor = createRedactor({ env });
+      link = spawnLink(binary, args, env, { ...hooks, ...(this.config.spawn ? { spawn: this.config.spawn } : {}) });
+    } else {
+      link = await this.connectRemote(endpoint, hooks, deadlineAt);
+    }
+    this.link = link;
+    // Spawning is not counted against the deadline (a loaded machine can take long to fork); connecting is.
+    const deadline = AbortSignal.timeout(link.remote ? Math.max(1, deadlineAt - Date.now()) : timeoutSeconds * 1000);
+    const exited = link.ended.then((exit) => this.redactExit(exit));
     void exited.then((exit) => this.onProcessExit(exit));
     // A server whose stdout has closed, or whose stdin no longer takes writes (EPIPE), can do no
     // more work: stop it, so that its exit fails what is pending with BACKEND_EXITED (exit code,
     // signal, stderr) instead of a bare "connection closed" or a write error posing as an RPC error.
-    const stopBroken = () => void transport.close({ graceMs: BROKEN_PIPE_GRACE_MS });
-    transport.reader.onClose(stopBroken);
+    // (For a remote server the link has ended already: this only disconnects.)
+    const stopBroken = () => void link.close({ graceMs: BROKEN_PIPE_GRACE_MS });
+    link.reader.onClose(stopBroken);
     const connection = new ProtocolConnection({
-      reader: withoutCloseEvent(transport.reader),
-      writer: failingOnExit(transport.writer, stopBroken, exited),
+      reader: withoutCloseEvent(link.reader),
+      writer: failingOnExit(link.writer, stopBroken, exited),
       onProtocolError: (error) => this.config.onProtocolError?.(this.redactProtocolError(error)),
       ...(this.config.overloadRetry ? { overloadRetry: this.config.overloadRetry } : {}),
     });
     this.connectionValue = connection;
     this.wire(connection);
 
-    const timeoutSeconds = this.config.startTimeoutSeconds ?? DEFAULT_START_TIMEOUT_SECONDS;
-    const deadline = AbortSignal.timeout(timeoutSeconds * 1000);
     try {
       const started = Promise.race([
         connection.request(
@@ -254,15 +284,15 @@ export class CodexBackend implements AsyncDisposable {
           },
           { signal: deadline },
         ),
-        exited.then((exit) => Promise.reject(exitedDuringStart(binary, exit))),
+        exited.then((exit) => Promise.reject(exitedDuringStart(link, exit))),
       ]);
       this.initializeResultValue = await started;
       await connection.notify("initialized");
       // An exit while `initialized` was being written was ignored as "starting": report it here,
       // or the backend would be "running" with a dead process that nothing ever reports.
-      if (transport.exitInfo) throw exitedDuringStart(binary, this.redactExit(transport.exitInfo));
+      if (link.endInfo) throw exitedDuringStart(link, this.redactExit(link.endInfo));
     } catch (error) {
-      const exit = this.redactExit(transport.exitInfo ?? (await transport.close({ graceMs: 500, termGraceMs: 1000 })));
+      const exit = this.redactExit(link.endInfo ?? (await link.close({ graceMs: 500, termGraceMs: 1000 })));
       connection.close(error);
       if (this.stateValue === "closed") {
         throw new AgentError("CLOSED", "The codex backend was closed while it was starting.", { cause: error });
@@ -271,14 +301,14 @@ export class CodexBackend implements AsyncDisposable {
       if (error instanceof BackendStartError) throw error;
       if (deadline.aborted) {
         throw new BackendStartError(
-          `The codex app-server (${binary.path}) did not answer initialize within ${timeoutSeconds} s; it was stopped. ` +
-            "Check the stderr tail below, or raise startTimeoutSeconds.",
+          `The ${link.name} did not answer initialize within ${timeoutSeconds} s; ${link.remote ? "the connection was closed" : "it was stopped"}. ` +
+            `${link.remote ? "Check the server's log" : "Check the stderr tail below"}, or raise startTimeoutSeconds.`,
           exit,
           { cause: error },
         );
       }
       throw new BackendStartError(
-        `The codex app-server (${binary.path}) failed the handshake: ${error instanceof Error ? error.message : String(error)}`,
+        `The ${link.name} failed the handshake: ${this.redactor.text(error instanceof Error ? error.message : String(error))}`,
         exit,
         { cause: error },
       );
@@ -289,6 +319,36 @@ export class CodexBackend implements AsyncDisposable {
     }
     this.stateValue = "running";
     return this;
+  }
+
+  /** Connects to a remote app-server (with retries); the secrets it uses join the redactor's literals. */
+  private async connectRemote(
+    endpoint: Exclude<BackendEndpoint, { kind: "stdio" }>,
+    hooks: LinkHooks,
+    deadlineAt: number,
+  ): Promise<BackendLink> {
+    const env = { ...(this.config.inheritEnv === false ? {} : process.env), ...this.config.env };
+    const redactorWith = (secrets: readonly string[]) => createRedactor({ env, secrets: [...secrets] });
+    this.redactor = redactorWith([]);
+    try {
+      const link = await connectLink(endpoint, {
+        ...hooks,
+        ...(this.config.auth ? { auth: this.config.auth } : {}),
+        ...(this.config.reconnect ? { reconnect: this.config.reconnect } : {}),
+        deadlineAt,
+        signal: this.startAbort.signal,
+        onSecrets: (secrets) => {
+          this.redactor = redactorWith(secrets);
+        },
+      });
+      if (this.stateValue !== "closed") return link;
+      await link.close();
+      throw new AgentError("CLOSED", "The codex backend was closed while it was starting.");
+    } catch (error) {
+      if (this.stateValue === "closed") throw new AgentError("CLOSED", "The codex backend was closed while it was starting.", { cause: error });
+      this.stateValue = "exited";
+      throw error;
+    }
   }
 
   private wire(connection: ProtocolConnection): void {
@@ -393,9 +453,14 @@ function failingOnExit(writer: MessageWriter, stop: () => void, exited: Promise<
   };
 }
 
-function exitedDuringStart(binary: ResolvedCodexBinary, exit: ProcessExitInfo): BackendStartError {
+function exitedDuringStart(link: BackendLink, exit: ProcessExitInfo): BackendStartError {
+  if (link.remote) {
+    return new BackendStartError(
+      `The connection to the ${link.name} closed during start-up (${describeExit(exit)}). Check the server's log and that it is a codex app-server.`,
+    );
+  }
   return new BackendStartError(
-    `The codex app-server (${binary.path}) exited during start-up (${describeExit(exit)}). ` +
+    `The ${link.name} exited during start-up (${describeExit(exit)}). ` +
       "Check the stderr tail below; a bad -c override or an unreadable CODEX_HOME are common causes.",
     exit,
   );
