@@ -165,49 +165,53 @@ describe("backends on listening app-servers", { timeout: 120_000 }, () => {
     });
   });
 
-  it("a server killed mid-turn fails the turn at once with BACKEND_EXITED naming it; restarted on the same address, the conversation resumes there", async () => {
-    const first = await server({ auth: { tokenFile } });
-    const made = factory({ endpoint: first.endpoint, auth: { tokenFile }, reconnect: { initialDelayMs: 50, maxAttempts: 3 } });
-    const runner = await made.runner({ workingDirectory: home.workDir });
-    assert.equal((await runner.turn("remember avocado")).assistantText, "You said: remember avocado (turn 1)");
-    const backendBefore = made.backend;
-    const threadId = runner.threadId;
+  for (const transport of ["ws", "unix"] as const) {
+    it(`a server killed mid-turn fails the turn at once with BACKEND_EXITED naming it; restarted on the same address, the conversation resumes there (${transport})`, async () => {
+      const listen = transport === "ws" ? {} : { listen: `unix://${path.join(dir, "restart.sock")}` };
+      const auth = transport === "ws" ? { tokenFile } : undefined;
+      const first = await server({ ...listen, ...(auth ? { auth } : {}) });
+      const made = factory({ endpoint: first.endpoint, ...(auth ? { auth } : {}), reconnect: { initialDelayMs: 50, maxAttempts: 3 } });
+      const runner = await made.runner({ workingDirectory: home.workDir });
+      assert.equal((await runner.turn("remember avocado")).assistantText, "You said: remember avocado (turn 1)");
+      const backendBefore = made.backend;
+      const threadId = runner.threadId;
 
-    respond = (request) => (request.lastUserText === "hang here" ? { type: "hang" } : defaultResponder(request));
-    const requestsBefore = model.requests.length;
-    const turn = runner.turn("hang here", { timeoutSeconds: 600 }).then(
-      () => assert.fail("the turn completed"),
-      (error: unknown) => error,
-    );
-    await model.waitForRequests(requestsBefore + 1);
-    await first.kill();
-    await assert.rejects(turn.then((error) => Promise.reject(error)), (error: unknown) => {
-      assert.ok(error instanceof BackendExitedError, String(error));
-      assert.ok(error.message.includes(first.endpoint), error.message);
-      assert.match(error.message, /close code \d+/);
-      assert.equal(error.exit.connection?.endpoint, first.endpoint);
-      return true;
+      respond = (request) => (request.lastUserText === "hang here" ? { type: "hang" } : defaultResponder(request));
+      const requestsBefore = model.requests.length;
+      const turn = runner.turn("hang here", { timeoutSeconds: 600 }).then(
+        () => assert.fail("the turn completed"),
+        (error: unknown) => error,
+      );
+      await model.waitForRequests(requestsBefore + 1);
+      await first.kill();
+      await assert.rejects(turn.then((error) => Promise.reject(error)), (error: unknown) => {
+        assert.ok(error instanceof BackendExitedError, String(error));
+        assert.ok(error.message.includes(first.endpoint), error.message);
+        assert.match(error.message, /close code \d+/);
+        assert.equal(error.exit.connection?.endpoint, first.endpoint);
+        return true;
+      });
+      respond = defaultResponder;
+
+      // While it is down, the next use tries the configured attempts and fails naming it.
+      await assert.rejects(runner.turn("anyone there?"), (error: unknown) => {
+        isCode("BACKEND_START")(error);
+        assert.ok((error as Error).message.includes(first.endpoint));
+        return true;
+      });
+
+      const second = await server({ ...(auth ? { auth } : {}), listen: first.endpoint });
+      assert.equal(second.endpoint, first.endpoint);
+      const answer = await runner.turn("which word?");
+      assert.match(answer.assistantText, /^You said: which word\? \(turn \d\)$/);
+      assert.equal(runner.threadId, threadId, "the same conversation");
+      assert.notEqual(made.backend, backendBefore, "on a new connection");
+      assert.equal(backendBefore.state, "exited");
+      const last = model.requests.at(-1)!;
+      assert.ok(last.userTexts.includes("remember avocado"), "the model saw the history of the thread");
+      await made.close();
     });
-    respond = defaultResponder;
-
-    // While it is down, the next use tries the configured attempts and fails naming it.
-    await assert.rejects(runner.turn("anyone there?"), (error: unknown) => {
-      isCode("BACKEND_START")(error);
-      assert.ok((error as Error).message.includes(first.endpoint));
-      return true;
-    });
-
-    const second = await server({ auth: { tokenFile }, listen: first.endpoint });
-    assert.equal(second.endpoint, first.endpoint);
-    const answer = await runner.turn("which word?");
-    assert.match(answer.assistantText, /^You said: which word\? \(turn \d\)$/);
-    assert.equal(runner.threadId, threadId, "the same conversation");
-    assert.notEqual(made.backend, backendBefore, "on a new connection");
-    assert.equal(backendBefore.state, "exited");
-    const last = model.requests.at(-1)!;
-    assert.ok(last.userTexts.includes("remember avocado"), "the model saw the history of the thread");
-    await made.close();
-  });
+  }
 
   it("close() only disconnects: the server keeps running and takes a new client", async () => {
     const listening = await server({ auth: { tokenFile } });
