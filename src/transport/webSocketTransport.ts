@@ -171,8 +171,13 @@ function openTransport(socket: WebSocket, options: WebSocketTransportOptions): W
     keepaliveMs > 0
       ? setInterval(() => {
           if (awaitingPong) {
-            cutReason = `no pong within ${keepaliveMs} ms of a ping: the peer or the network is gone`;
-            socket.terminate();
+            // Checked once more after pending I/O: after a stall of this process's event loop the
+            // timer runs before a pong that has already arrived is read.
+            setImmediate(() => {
+              if (!awaitingPong) return;
+              cutReason = `no pong within ${keepaliveMs} ms of a ping: the peer or the network is gone`;
+              socket.terminate();
+            });
             return;
           }
           awaitingPong = true;

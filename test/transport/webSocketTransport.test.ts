@@ -250,7 +250,7 @@ describe("connectWebSocket", () => {
 
   it("keeps a link whose peer answers pings", TIMEOUT, async () => {
     const peer = await startPeer();
-    const transport = await connectWebSocket({ url: peer.url, keepaliveIntervalMs: 20 });
+    const transport = await connectWebSocket({ url: peer.url, keepaliveIntervalMs: 50 });
     const { socket } = await peer.connection();
     let pings = 0;
     await new Promise<void>((resolve) =>
