@@ -114,9 +114,11 @@ export async function connectLink(endpoint: Exclude<BackendEndpoint, { kind: "st
         ...(options.checkMessage ? { checkMessage: options.checkMessage } : {}),
         ...(options.onMessageRead ? { onMessageRead: options.onMessageRead } : {}),
         ...(options.onMessageWritten ? { onMessageWritten: options.onMessageWritten } : {}),
+        ...(options.signal ? { signal: options.signal } : {}),
       });
     } catch (error) {
       if (!(error instanceof WebSocketConnectError)) throw error;
+      options.signal?.throwIfAborted();
       if (error.failure === "refused" && (error.statusCode === 401 || error.statusCode === 403)) throw authError(endpoint, options.auth, error);
       if (error.failure === "invalid") throw new InvalidConfigError("endpoint", `endpoint ${endpoint.display}: ${error.message}`);
       lastError = error;

@@ -40,6 +40,8 @@ export interface WebSocketTransportOptions {
   readonly onMessageRead?: WebSocketMessageReaderOptions["onMessageRead"];
   /** Passed to the writer: sees each message written and its frame text. */
   readonly onMessageWritten?: WebSocketMessageWriterOptions["onMessageWritten"];
+  /** Gives up the handshake (failure `aborted`); no effect once the link is open. */
+  readonly signal?: AbortSignal;
 }
 
 /** How a WebSocket link ended. */
@@ -54,8 +56,8 @@ export interface WebSocketCloseInfo {
   readonly byClient: boolean;
 }
 
-/** Why {@link connectWebSocket} failed: `refused` (an HTTP answer instead of the upgrade), `unreachable`, `timeout`, or `invalid` (a bad URL). */
-export type WebSocketConnectFailure = "refused" | "unreachable" | "timeout" | "invalid";
+/** Why {@link connectWebSocket} failed: `refused` (an HTTP answer instead of the upgrade), `unreachable`, `timeout`, `aborted` (the signal), or `invalid` (a bad URL). */
+export type WebSocketConnectFailure = "refused" | "unreachable" | "timeout" | "aborted" | "invalid";
 
 /** The link could not be opened; `failure` says how, `statusCode` is the HTTP status of a refusal. */
 export class WebSocketConnectError extends Error {
@@ -107,10 +109,12 @@ export function connectWebSocket(options: WebSocketTransportOptions): Promise<We
   }
   return new Promise<WebSocketTransport>((resolve, reject) => {
     let settled = false;
+    const onAbort = (): void => fail(new WebSocketConnectError("aborted", "The WebSocket handshake was given up.", undefined, { cause: options.signal?.reason }));
     const fail = (error: WebSocketConnectError): void => {
       if (settled) return;
       settled = true;
       clearTimeout(deadline);
+      options.signal?.removeEventListener("abort", onAbort);
       reject(error);
       socket.terminate();
     };
@@ -119,6 +123,8 @@ export function connectWebSocket(options: WebSocketTransportOptions): Promise<We
       handshakeTimeoutMs,
     );
     deadline.unref();
+    if (options.signal?.aborted) onAbort();
+    else options.signal?.addEventListener("abort", onAbort, { once: true });
     // Listening for good: a socket error without a listener would crash the caller.
     socket.on("error", (error: Error & { code?: string }) => {
       if (!settled) fail(new WebSocketConnectError("unreachable", `Cannot connect: ${error.message}`, undefined, { cause: error }));
@@ -136,14 +142,16 @@ export function connectWebSocket(options: WebSocketTransportOptions): Promise<We
         if (size < REFUSAL_BODY_MAX_BYTES) chunks.push(chunk.subarray(0, REFUSAL_BODY_MAX_BYTES - size));
         size += chunk.length;
       });
+      // Listening for good: a reset after the refusal must not become an uncaught error.
+      response.on("error", refuse);
       response.once("end", refuse);
-      response.once("error", refuse);
       response.once("close", refuse);
     });
     socket.once("open", () => {
       if (settled) return;
       settled = true;
       clearTimeout(deadline);
+      options.signal?.removeEventListener("abort", onAbort);
       resolve(openTransport(socket, options));
     });
   });

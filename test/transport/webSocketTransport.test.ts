@@ -320,6 +320,26 @@ describe("connectWebSocket", () => {
     assert.match(error.message, /100 ms/);
   });
 
+  it("a handshake given up through the signal rejects at once as aborted", TIMEOUT, async () => {
+    let accepted = 0;
+    const silent = createTcpServer((socket) => {
+      accepted++;
+      socket.resume();
+    });
+    await new Promise<void>((resolve) => silent.listen(0, "127.0.0.1", resolve));
+    cleanups.push(() => new Promise<void>((resolve) => silent.close(() => resolve())));
+    const controller = new AbortController();
+    const connecting = connectWebSocket({ url: `ws://127.0.0.1:${(silent.address() as AddressInfo).port}/`, handshakeTimeoutMs: 600_000, signal: controller.signal });
+    while (accepted < 1) await new Promise((resolve) => setImmediate(resolve));
+    controller.abort();
+    const error = await connecting.then(
+      () => assert.fail("connected"),
+      (error: unknown) => error,
+    );
+    assert.ok(error instanceof WebSocketConnectError);
+    assert.equal(error.failure, "aborted");
+  });
+
   it("a malformed URL is invalid, not thrown", TIMEOUT, async () => {
     const error = await connectWebSocket({ url: "http//nope" }).then(
       () => assert.fail("connected"),
