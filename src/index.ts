@@ -20,6 +20,7 @@ export {
   BackendExitedError,
   BackendStartError,
   InvalidConfigError,
+  InvalidInputError,
   ProtocolError,
   RpcError,
   TurnFailedError,
@@ -38,7 +39,9 @@ export {
   DEFAULT_RECONNECT,
   DEFAULT_START_TIMEOUT_SECONDS,
   OutputInvalidError,
+  childEnvironment,
   parseAgentConfig,
+  REASONING_EFFORTS,
   resolveCodexBinary,
   structuredOutput,
 } from "./codex/index.ts";

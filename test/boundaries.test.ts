@@ -34,8 +34,9 @@ const RULES: Record<string, { ours: string[]; packages: RegExp }> = {
   protocol: { ours: ["protocol", "errors"], packages: /^(zod|vscode-jsonrpc(\/node)?)$/ },
   agent: { ours: ["agent", "errors"], packages: /^$/ },
   codex: { ours: ["codex", "agent", "protocol", "transport", "errors"], packages: /^(node:(fs|path|module|os)|vscode-jsonrpc(\/node)?|zod|jose)$/ },
+  // testing/ uses codex/'s input checks, so the fake refuses exactly what the adapter refuses;
   // node:child_process: startListeningAppServer runs a codex app-server for tests to connect to.
-  testing: { ours: ["testing", "agent", "errors"], packages: /^node:.*$/ },
+  testing: { ours: ["testing", "agent", "codex", "errors"], packages: /^node:.*$/ },
   cli: { ours: ["cli", "index", "protocol", "testing"], packages: /.*/ },
 };
 

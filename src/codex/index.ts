@@ -11,9 +11,9 @@ export { CodexBackend, DEFAULT_CLIENT_INFO, DEFAULT_START_TIMEOUT_SECONDS } from
 export { DEFAULT_RECONNECT, SIGNED_TOKEN_LIFETIME_SECONDS } from "./backendEndpoint.ts";
 export type { CodexBackendAuth, ReconnectOptions } from "./backendEndpoint.ts";
 export type { CodexBackendConfig, CodexBackendState, ThreadRoute, TrafficDirection } from "./codexBackend.ts";
-export { parseAgentConfig } from "./agentConfig.ts";
+export { parseAgentConfig, REASONING_EFFORTS } from "./agentConfig.ts";
 export type { ParsedAgentConfig } from "./agentConfig.ts";
 export { APPROVAL_DECISIONS } from "./approvals.ts";
 export type { ApprovalDecision, ApprovalHandler, ApprovalKind, ApprovalRequest, DecidedBy } from "./approvals.ts";
-export { resolveCodexBinary } from "./resolveCodexBinary.ts";
+export { childEnvironment, resolveCodexBinary } from "./resolveCodexBinary.ts";
 export type { CodexBinarySource, ResolvedCodexBinary, ResolveCodexBinaryOptions } from "./resolveCodexBinary.ts";
