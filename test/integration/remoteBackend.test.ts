@@ -5,7 +5,7 @@
  */
 import assert from "node:assert/strict";
 import { mkdtemp, rm, writeFile } from "node:fs/promises";
-import { createServer, type AddressInfo } from "node:net";
+import { connect, createServer, type AddressInfo, type Socket } from "node:net";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { after, before, describe, it } from "node:test";
@@ -212,6 +212,47 @@ describe("backends on listening app-servers", { timeout: 120_000 }, () => {
       await made.close();
     });
   }
+
+  it("a dropped link to a server that keeps running: the turn fails at once, the next one resumes the thread on the same server", async () => {
+    const listening = await server({ auth: { tokenFile } });
+    const target = Number(new URL(listening.endpoint).port);
+    // A TCP proxy between client and server whose connections the test can cut, as a network would.
+    const links = new Set<Socket>();
+    const proxy = createServer((client) => {
+      const upstream = connect(target, "127.0.0.1");
+      for (const socket of [client, upstream]) {
+        links.add(socket);
+        socket.on("error", () => {});
+        socket.on("close", () => links.delete(socket));
+      }
+      client.pipe(upstream).pipe(client);
+    });
+    await new Promise<void>((resolve) => proxy.listen(0, "127.0.0.1", resolve));
+    const endpoint = `ws://127.0.0.1:${(proxy.address() as AddressInfo).port}`;
+    const made = factory({ endpoint, auth: { tokenFile }, reconnect: { initialDelayMs: 50, maxAttempts: 3 } });
+    const runner = await made.runner({ workingDirectory: home.workDir });
+    assert.equal((await runner.turn("remember kiwi")).assistantText, "You said: remember kiwi (turn 1)");
+
+    respond = (request) => (request.lastUserText === "hang here" ? { type: "hang" } : defaultResponder(request));
+    const requestsBefore = model.requests.length;
+    const turn = runner.turn("hang here", { timeoutSeconds: 600 }).then(
+      () => assert.fail("the turn completed"),
+      (error: unknown) => error,
+    );
+    await model.waitForRequests(requestsBefore + 1);
+    for (const socket of links) socket.destroy();
+    const error = await turn;
+    assert.ok(error instanceof BackendExitedError, String(error));
+    assert.ok(error.message.includes(endpoint), error.message);
+    respond = defaultResponder;
+
+    const answer = await runner.turn("which fruit?");
+    assert.match(answer.assistantText, /^You said: which fruit\? \(turn \d\)$/);
+    assert.ok(model.requests.at(-1)!.userTexts.includes("remember kiwi"), "the model saw the history of the thread");
+    assert.equal(processAlive(listening.pid), true);
+    await made.close();
+    await new Promise<void>((resolve) => proxy.close(() => resolve()));
+  });
 
   it("close() only disconnects: the server keeps running and takes a new client", async () => {
     const listening = await server({ auth: { tokenFile } });
