@@ -6,6 +6,7 @@
  */
 import { spawn, type ChildProcess } from "node:child_process";
 import { connect } from "node:net";
+import { resolveCodexBinary } from "../codex/resolveCodexBinary.ts";
 
 /** Default deadline for the server to start listening, in milliseconds. */
 export const DEFAULT_LISTEN_TIMEOUT_MS = 20_000;
@@ -21,8 +22,8 @@ export type ListeningAppServerAuth =
 
 /** Options of {@link startListeningAppServer}. */
 export interface ListeningAppServerOptions {
-  /** The codex binary to run (e.g. `resolveCodexBinary().path` from codex-rpc). */
-  readonly codexBin: string;
+  /** The codex binary to run; default as codex-rpc finds it (CODEX_BIN, the bundled @openai/codex, PATH). */
+  readonly codexBin?: string;
   /** The server's environment on top of the caller's, e.g. `HermeticCodexHome.env` (HOME, CODEX_HOME...). */
   readonly env: Readonly<Record<string, string>>;
   /** `ws://127.0.0.1:0` (default), `ws://127.0.0.1:PORT`, `unix:///abs/path.sock` or `unix://`. */
@@ -54,9 +55,11 @@ export interface ListeningAppServer extends AsyncDisposable {
 /** Starts the server and resolves once it accepts connections; rejects (and stops it) if it does not within the deadline. */
 export async function startListeningAppServer(options: ListeningAppServerOptions): Promise<ListeningAppServer> {
   const listen = options.listen ?? "ws://127.0.0.1:0";
-  const args = ["app-server", ...(options.args ?? []), "--listen", listen, ...authArgs(options.auth)];
-  const child = spawn(options.codexBin, args, {
-    env: { ...process.env, ...options.env },
+  const env = { ...process.env, ...options.env };
+  const binary = resolveCodexBinary({ ...(options.codexBin !== undefined ? { codexBin: options.codexBin } : {}), env });
+  const args = [...binary.prefixArgs, "app-server", ...(options.args ?? []), "--listen", listen, ...authArgs(options.auth)];
+  const child = spawn(binary.path, args, {
+    env: { ...binary.env, ...env },
     // stdin stays open and unused: a listening server does not read it.
     stdio: ["pipe", "ignore", "pipe"],
     windowsHide: true,

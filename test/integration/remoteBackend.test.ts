@@ -11,7 +11,6 @@ import path from "node:path";
 import { after, before, describe, it } from "node:test";
 import { CodexAgentSessionFactory } from "../../src/codex/codexAgentSessionFactory.ts";
 import { CodexBackend, type CodexBackendConfig } from "../../src/codex/codexBackend.ts";
-import { resolveCodexBinary } from "../../src/codex/resolveCodexBinary.ts";
 import { AgentError, AuthError, BackendExitedError } from "../../src/errors.ts";
 import { createHermeticCodexHome, type HermeticCodexHome } from "../../src/testing/hermeticCodexHome.ts";
 import { startListeningAppServer, type ListeningAppServer, type ListeningAppServerOptions } from "../../src/testing/listeningAppServer.ts";
@@ -36,7 +35,6 @@ describe("backends on listening app-servers", { timeout: 120_000 }, () => {
   let tokenFile: string;
   let secretFile: string;
   let respond: LoopbackModelResponder = defaultResponder;
-  const codexBin = resolveCodexBinary({}).path;
   const servers: ListeningAppServer[] = [];
   const factories: CodexAgentSessionFactory[] = [];
 
@@ -58,7 +56,7 @@ describe("backends on listening app-servers", { timeout: 120_000 }, () => {
   });
 
   async function server(options: Partial<ListeningAppServerOptions> = {}): Promise<ListeningAppServer> {
-    const started = await startListeningAppServer({ codexBin, env: home.env, ...options });
+    const started = await startListeningAppServer({ env: home.env, ...options });
     servers.push(started);
     return started;
   }
