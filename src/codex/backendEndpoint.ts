@@ -54,8 +54,11 @@ export interface EndpointConfig {
   readonly configOverrides?: readonly string[];
 }
 
-/** Parses and checks `endpoint`, `auth` and `reconnect`; throws InvalidConfigError naming the field and the fix. */
-export function parseEndpoint(config: EndpointConfig): BackendEndpoint {
+/**
+ * Parses and checks `endpoint`, `auth` and `reconnect`; throws InvalidConfigError naming the
+ * field and the fix. With `readFiles: false` the credential files are not read (so not checked).
+ */
+export function parseEndpoint(config: EndpointConfig, options: { readonly readFiles?: boolean } = {}): BackendEndpoint {
   const endpoint = parseEndpointValue(config);
   checkReconnect(config.reconnect);
   if (endpoint.kind !== "ws" && config.auth !== undefined) {
@@ -66,7 +69,7 @@ export function parseEndpoint(config: EndpointConfig): BackendEndpoint {
         : `auth is for ws:// and wss:// endpoints; access to a unix socket (${endpoint.display}) is controlled by its file permissions. Remove auth.`,
     );
   }
-  if (endpoint.kind === "ws" && config.auth !== undefined) checkAuth(config.auth);
+  if (endpoint.kind === "ws" && config.auth !== undefined) checkAuth(config.auth, options.readFiles ?? true);
   if (endpoint.kind !== "stdio") {
     for (const field of ["mcpConfigOverrides", "configOverrides"] as const) {
       if ((config[field]?.length ?? 0) > 0) {
@@ -127,7 +130,7 @@ function checkReconnect(reconnect: ReconnectOptions | undefined): void {
   }
 }
 
-function checkAuth(auth: CodexBackendAuth): void {
+function checkAuth(auth: CodexBackendAuth, readFiles: boolean): void {
   if (typeof auth !== "object" || auth === null) throw new InvalidConfigError("auth", "auth must be {token}, {tokenFile} or {sharedSecretFile, issuer?, audience?}.");
   const kinds = (["token", "tokenFile", "sharedSecretFile"] as const).filter((key) => key in auth);
   if (kinds.length !== 1) {
@@ -137,14 +140,18 @@ function checkAuth(auth: CodexBackendAuth): void {
     if (typeof auth.token !== "string" || auth.token.trim() === "") throw new InvalidConfigError("auth.token", "auth.token must be a non-empty string.");
     return;
   }
+  const file = "tokenFile" in auth ? auth.tokenFile : auth.sharedSecretFile;
+  const field = "tokenFile" in auth ? "auth.tokenFile" : "auth.sharedSecretFile";
+  if (typeof file !== "string" || !path.isAbsolute(file)) throw new InvalidConfigError(field, `${field} must be an absolute path (got ${JSON.stringify(file)}).`);
+  if (!("tokenFile" in auth)) {
+    for (const name of ["issuer", "audience"] as const) {
+      if (auth[name] !== undefined && (typeof auth[name] !== "string" || auth[name] === "")) throw new InvalidConfigError(`auth.${name}`, `auth.${name} must be a non-empty string.`);
+    }
+  }
+  if (!readFiles) return;
   // Read now, so that a missing or unreadable file is reported before any connection.
   if ("tokenFile" in auth) readCredentialFile("auth.tokenFile", auth.tokenFile);
-  else {
-    for (const field of ["issuer", "audience"] as const) {
-      if (auth[field] !== undefined && (typeof auth[field] !== "string" || auth[field] === "")) throw new InvalidConfigError(`auth.${field}`, `auth.${field} must be a non-empty string.`);
-    }
-    readSharedSecret(auth.sharedSecretFile);
-  }
+  else readSharedSecret(auth.sharedSecretFile);
 }
 
 /** The `Authorization` header value for a connection, and the secrets to keep out of every message. */

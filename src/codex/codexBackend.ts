@@ -117,6 +117,8 @@ export class CodexBackend implements AsyncDisposable {
   /** Checks `config` at once (INVALID_CONFIG naming the option); spawns nothing until start(). */
   constructor(readonly config: CodexBackendConfig = {}) {
     checkBackendConfig(config);
+    // The endpoint's shape too; credential files are read (and checked) at start().
+    parseEndpoint(config, { readFiles: false });
   }
 
   /** Current lifecycle state. */

@@ -89,6 +89,22 @@ describe("parseEndpoint", () => {
     invalid({ reconnect: { maxDelayMs: Number.NaN } }, "reconnect.maxDelayMs", /milliseconds/);
   });
 
+  it("new CodexBackend() refuses a bad endpoint or misplaced auth at once; credential files wait for start()", () => {
+    for (const [config, field] of [
+      [{ endpoint: "http://127.0.0.1:1" }, "endpoint"],
+      [{ auth: { token: "t" } }, "auth"],
+      [{ endpoint: "ws://127.0.0.1:1", auth: { tokenFile: "relative" } }, "auth.tokenFile"],
+      [{ endpoint: "ws://127.0.0.1:1", reconnect: { maxAttempts: 0 } }, "reconnect.maxAttempts"],
+    ] as const) {
+      assert.throws(
+        () => new CodexBackend(config as never),
+        (error: unknown) => error instanceof InvalidConfigError && error.field === field,
+        JSON.stringify(config),
+      );
+    }
+    assert.doesNotThrow(() => new CodexBackend({ endpoint: "ws://127.0.0.1:1", auth: { tokenFile: path.join(dir, "not-yet") } }));
+  });
+
   it("CodexBackend.start() rejects a bad endpoint with INVALID_CONFIG before anything starts", async () => {
     const backend = new CodexBackend({ endpoint: "ws://127.0.0.1:1", auth: { tokenFile: path.join(dir, "missing") }, spawn: () => assert.fail("spawned") });
     await assert.rejects(backend.start(), (error: unknown) => error instanceof InvalidConfigError && error.field === "auth.tokenFile");
