@@ -82,6 +82,8 @@ export interface ConnectLinkOptions extends LinkHooks {
   readonly signal?: AbortSignal;
   /** Called with each attempt's secrets before it is made, so a failure can be redacted. */
   readonly onSecrets?: (secrets: readonly string[]) => void;
+  /** Removes secrets from text that came from the server or the network (a proxy may echo headers). */
+  readonly redact?: (text: string) => string;
 }
 
 /**
@@ -126,7 +128,7 @@ export async function connectLink(endpoint: Exclude<BackendEndpoint, { kind: "st
     }
     return remoteLink(transport, endpoint.display, name, credentials.secrets);
   }
-  const why = lastError ? ` (last error: ${lastError.message})` : "";
+  const why = lastError ? ` (last error: ${options.redact ? options.redact(lastError.message) : lastError.message})` : "";
   throw new BackendStartError(
     outOfTime
       ? `Could not connect to the ${name} before the start deadline${why}. Check that it is running and reachable, or raise startTimeoutSeconds.`

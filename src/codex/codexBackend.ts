@@ -347,6 +347,7 @@ export class CodexBackend implements AsyncDisposable {
         onSecrets: (secrets) => {
           this.redactor = redactorWith(secrets);
         },
+        redact: (text) => this.redactor.text(text),
       });
       if (this.stateValue !== "closed") return link;
       await link.close();

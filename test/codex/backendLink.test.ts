@@ -13,7 +13,7 @@ after(async () => {
 });
 
 /** An HTTP server that answers every request (the upgrade included) with `status`; counts the requests. */
-async function answering(status: number): Promise<{ endpoint: string; requests: () => number }> {
+async function answering(status: number, body = ""): Promise<{ endpoint: string; requests: () => number }> {
   let requests = 0;
   const server = createHttpServer((_request, response) => {
     requests++;
@@ -22,7 +22,7 @@ async function answering(status: number): Promise<{ endpoint: string; requests: 
   server.on("upgrade", (_request, socket) => {
     requests++;
     socket.on("error", () => {}); // the client resets the connection once it has read the refusal
-    socket.end(`HTTP/1.1 ${status} No\r\nContent-Length: 0\r\nConnection: close\r\n\r\n`);
+    socket.end(`HTTP/1.1 ${status} No\r\nContent-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${body}`);
   });
   await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
   servers.push(server);
@@ -59,6 +59,16 @@ describe("connecting a backend to a remote endpoint", () => {
       return true;
     });
     assert.equal(server.requests(), 3);
+  });
+
+  it("a refusal whose body echoes the credential (a proxy's error page) is redacted in the error", TIMEOUT, async () => {
+    const token = "echoed-token-0123456789";
+    const server = await answering(502, `bad gateway for token ${token}`);
+    await assert.rejects(new CodexBackend({ endpoint: server.endpoint, auth: { token }, reconnect: { initialDelayMs: 1, maxAttempts: 1 } }).start(), (error: unknown) => {
+      isCode("BACKEND_START")(error);
+      assert.match((error as Error).message, /HTTP 502 \(bad gateway for token \[REDACTED\]\)/);
+      return true;
+    });
   });
 
   it("close() while waiting between attempts ends the start at once with CLOSED", TIMEOUT, async () => {
