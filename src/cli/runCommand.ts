@@ -39,6 +39,8 @@ export interface RunOptions {
   readonly offline?: boolean;
   readonly interactive?: boolean;
   readonly json?: boolean;
+  /** Stream command output to stderr as it is produced. */
+  readonly verbose?: boolean;
   readonly yes?: boolean;
   readonly codexBin?: string;
   readonly io: CliIo;
@@ -63,6 +65,7 @@ export async function runTurns(options: RunOptions): Promise<number> {
     stderr: io.stderr,
     json: options.json ?? false,
     colors,
+    verbose: options.verbose ?? false,
     ...(spinner ? { spinner } : {}),
     ...(!terminal && !options.yes ? { declineHint: "not asked: stdin is not a terminal; --yes accepts" } : {}),
   });
@@ -261,7 +264,8 @@ export function runCommand(context: CommandContext): Command {
     .option("--timeout <seconds>", `deadline of each turn (default ${DEFAULT_TURN_TIMEOUT_SECONDS}); the turn is interrupted`, positiveNumber)
     .option("--offline", "use the built-in model on 127.0.0.1 and a throwaway CODEX_HOME (no login needed)")
     .option("-i, --interactive", "a prompt loop in the same conversation (exit, quit or Ctrl-D to stop)")
-    .option("--json", "print the turn as JSON lines: {type: turn|delta|event|result|error}")
+    .option("--json", "print the turn as JSON lines: {type: turn|delta|itemStarted|progress|event|result|error}")
+    .option("-v, --verbose", "stream each command's output to stderr as it is produced")
     .option("-y, --yes", "accept every approval request (default: ask on a terminal, else decline)")
     .option("--codex-bin <path>", "the codex binary (default: CODEX_BIN, the bundled @openai/codex, codex on PATH)")
     .addHelpText(

@@ -19,13 +19,17 @@ import { createActiveTurn, rejectOnAbort, type ActiveTurn } from "./activeTurn.t
 import { answerServerRequest, dynamicToolSpecs, type RequestHandlerOptions } from "./requestHandlers.ts";
 import { isZodSchema, structuredOutput, type StructuredOutput } from "./structuredOutput.ts";
 import { TurnStreamQueue, type TurnStreamChunk } from "./turnStream.ts";
+import { liveEventOf } from "./progressEvents.ts";
 
 /** Default time to wait for an interrupted turn to report completion, in seconds. */
 export const DEFAULT_INTERRUPT_SETTLE_SECONDS = 5;
 
 /** Options of a {@link CodexAgentRunner} beyond the port's config. */
 export interface CodexAgentRunnerOptions extends RequestHandlerOptions {
-  /** Called with each event of every turn as it is recorded. */
+  /**
+   * Called with each event of every turn as it is recorded, and with live-only events (kinds in
+   * `LIVE_EVENT_KINDS`: item starts, output deltas, plan and diff updates) that the result omits.
+   */
   readonly onEvent?: (event: AgentTurnEvent) => void;
   /** Continue this existing conversation (thread id) instead of starting a new one; it may come from another process. */
   readonly resumeThreadId?: string;
@@ -49,7 +53,7 @@ export interface CodexAgentRunnerOptions extends RequestHandlerOptions {
 export interface CodexTurnOptions extends Omit<AgentTurnOptions, "outputSchema"> {
   /** JSON Schema, or a zod schema (then `result.output` is the parsed, typed value). */
   readonly outputSchema?: Readonly<Record<string, unknown>> | z.ZodType;
-  /** Called with each event of this turn as it is recorded. */
+  /** Called with each event of this turn as it is recorded, and with its live-only events (see the runner's `onEvent`). */
   readonly onEvent?: (event: AgentTurnEvent) => void;
   /** Overrides the runner's silence watchdog for this turn (seconds). */
   readonly silenceTimeoutSeconds?: number;
@@ -375,6 +379,8 @@ export class CodexAgentRunner implements AgentRunner {
       if (params.turnId === active.recorder.turnId || active.recorder.turnId === undefined) active.onDelta(params.itemId, params.delta);
       return;
     }
+    const live = liveEventOf(notification, active.recorder.turnId);
+    if (live) active.recorder.live(live);
     if (active.recorder.accept(notification) === "completed") active.complete(active.recorder.completed!);
   }
 
