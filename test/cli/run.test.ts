@@ -32,6 +32,7 @@ describe("codex-rpc run", { timeout: 60_000 }, () => {
     assert.equal(result.stdout, "You said: Hello there (turn 1)\n");
     assert.match(result.stderr, /tokens \d+ in \(\d+ cached\), \d+ out, \d+ total · \d+ ms · thread \S+/);
     assert.doesNotMatch(result.stderr, /\x1b\[/, "NO_COLOR: no escape codes");
+    assert.doesNotMatch(result.stderr, /warning|Model metadata/, "the built-in model's metadata is known to codex");
   });
 
   it("shows a command with its exit code and output", async () => {
