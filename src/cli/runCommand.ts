@@ -20,12 +20,12 @@ import {
 } from "../index.ts";
 import { APPROVAL_POLICIES, SANDBOX_MODES } from "../protocol/index.ts";
 import { createHermeticCodexHome, LoopbackModel, type HermeticCodexHome } from "../testing/index.ts";
-import { colorsFor, errorMessage, EXIT_FAILURE, EXIT_OK, UsageError, type CliIo } from "./io.ts";
+import { cliMessage, colorsFor, errorMessage, EXIT_BACKEND, EXIT_FAILURE, EXIT_INTERRUPTED, EXIT_OK, exitCodeFor, UsageError, type CliIo } from "./io.ts";
+import { missingLoginMessage } from "./loginCheck.ts";
 import type { CommandContext } from "./main.ts";
 import { TurnRenderer } from "./turnRenderer.ts";
 
-/** Exit code when the user stopped the turn with Ctrl-C (128 + SIGINT). */
-export const EXIT_INTERRUPTED = 130;
+export { EXIT_INTERRUPTED } from "./io.ts";
 
 /** Options of {@link runTurns}. */
 export interface RunOptions {
@@ -107,9 +107,14 @@ export async function runTurns(options: RunOptions): Promise<number> {
         { approvals },
       );
     } catch (error) {
-      if (error instanceof AgentError && error.code === "INVALID_CONFIG") throw new UsageError(error.message);
-      renderer.failed(error instanceof AgentError ? error.code : "ERROR", errorMessage(error));
-      return EXIT_FAILURE;
+      if (error instanceof AgentError && error.code === "INVALID_CONFIG") throw new UsageError(cliMessage(error.message));
+      renderer.failed(error instanceof AgentError ? error.code : "ERROR", cliMessage(errorMessage(error)));
+      return exitCodeFor(error);
+    }
+    const notLoggedIn = options.offline ? undefined : await missingLoginMessage(factory.backend);
+    if (notLoggedIn) {
+      renderer.failed("NOT_LOGGED_IN", notLoggedIn);
+      return EXIT_BACKEND;
     }
     const turn = async (prompt: string): Promise<number> => {
       const stop = new AbortController();
@@ -125,9 +130,8 @@ export async function runTurns(options: RunOptions): Promise<number> {
         }
         return EXIT_OK;
       } catch (error) {
-        const code = error instanceof AgentError ? error.code : "ERROR";
-        renderer.failed(code, errorMessage(error));
-        return code === "ABORTED" ? EXIT_INTERRUPTED : EXIT_FAILURE;
+        renderer.failed(error instanceof AgentError ? error.code : "ERROR", cliMessage(errorMessage(error)));
+        return exitCodeFor(error) === EXIT_INTERRUPTED ? EXIT_INTERRUPTED : EXIT_FAILURE;
       } finally {
         renderer.pauseSpinner();
         running = undefined;
@@ -273,7 +277,9 @@ export function runCommand(context: CommandContext): Command {
       '\nExamples:\n  codex-rpc run --offline "run: echo hi"\n  codex-rpc run --offline --interactive\n' +
         '  codex-rpc run --approval untrusted --sandbox workspace-write "add a test for parse()"\n\n' +
         "The agent's text goes to stdout; commands, file changes, approvals and token usage to stderr.\n" +
-        "Exit codes: 0 done, 1 the turn failed or timed out, 2 usage error, 130 interrupted (Ctrl-C).",
+        "Defaults: --approval and --sandbox as your codex config.toml sets them (codex 0.169 with no config:\n" +
+        "on-request, read-only); with --offline: never (commands run without asking), read-only.\n" +
+        "Approval requests are asked on a terminal, declined otherwise unless --yes.",
     )
     .action(async (prompt: string | undefined, flags: Omit<RunOptions, "io" | "prompt" | "timeoutSeconds"> & { timeout?: number }) => {
       const interrupts = new EventTarget();

@@ -13,6 +13,7 @@ import { notificationThreadId, type ServerNotification } from "../protocol/serve
 import { SERVER_REQUESTS, type ServerRequestMethod } from "../protocol/serverRequests.ts";
 import { startChildProcess, type ChildProcessTransport, type ChildProcessTransportOptions } from "../transport/childProcessTransport.ts";
 import { approvalAnswer, defaultAnswer, isApprovalMethod } from "./approvals.ts";
+import { withDebugLogging } from "./debugLog.ts";
 import { resolveCodexBinary, type ResolvedCodexBinary } from "./resolveCodexBinary.ts";
 
 /** How long a server with a broken stdin or stdout gets to exit on its own before SIGTERM, in ms. */
@@ -216,13 +217,15 @@ export class CodexBackend implements AsyncDisposable {
     const inherited = this.config.inheritEnv === false ? {} : process.env;
     const env = { ...binary.env, ...inherited, ...this.config.env };
     this.redactor = createRedactor({ env });
+    const logHooks = withDebugLogging(this.config, () => this.redactor);
     const transport = startChildProcess({
       command: binary.path,
       args,
       env,
       checkMessage: checkEnvelope,
-      ...(this.config.onTraffic ? trafficHooks(this.config.onTraffic) : {}),
-      ...(this.config.onStderrLine ? { onStderrLine: this.config.onStderrLine } : {}),
+      // CODEX_RPC_DEBUG adds redacted logging to stderr here (debugLog.ts).
+      ...(logHooks.onTraffic ? trafficHooks(logHooks.onTraffic) : {}),
+      ...(logHooks.onStderrLine ? { onStderrLine: logHooks.onStderrLine } : {}),
       ...(this.config.spawn ? { spawn: this.config.spawn } : {}),
     });
     this.transport = transport;

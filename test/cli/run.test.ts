@@ -4,12 +4,13 @@
  * and a run driven by a replayed recording (--codex-bin).
  */
 import assert from "node:assert/strict";
-import { mkdtemp, rm, writeFile } from "node:fs/promises";
+import { mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { after, before, describe, it } from "node:test";
 import { UsageError } from "../../src/cli/io.ts";
 import { runTurns, type RunOptions } from "../../src/cli/runCommand.ts";
+import { createHermeticCodexHome } from "../../src/testing/hermeticCodexHome.ts";
 import { captureIo, cliEnv, FIXTURES, runCli } from "./cliHelpers.ts";
 
 let dir: string;
@@ -153,5 +154,33 @@ describe("codex-rpc run", { timeout: 60_000 }, () => {
     assert.equal(result.code, 0, result.stderr);
     assert.equal(result.stdout, "You said: Hello there (turn 1)\n");
     assert.match(result.stderr, /thread 01a20759-e00a-7d71-8e1a-304b8b669a61/);
+  });
+
+  it("without a login, says so at once (exit 3) instead of retrying the model until the deadline", async () => {
+    const home = await createHermeticCodexHome({ modelBaseUrl: "http://127.0.0.1:1/v1" });
+    try {
+      // codex's default provider (OpenAI, which needs a login), with the remote features still off.
+      const config = await readFile(path.join(home.codexHome, "config.toml"), "utf8");
+      await writeFile(path.join(home.codexHome, "config.toml"), config.slice(config.indexOf("[features]")));
+      const result = await runCli(["run", "--timeout", "300", "say hi"], { cwd: dir, env: cliEnv(home.env), timeoutMs: 60_000 });
+      assert.equal(result.code, 3, result.stderr);
+      assert.match(result.stderr, /NOT_LOGGED_IN codex is not logged in.*`codex login`.*--offline/);
+      assert.doesNotMatch(result.stderr, /Reconnecting/);
+    } finally {
+      await home.dispose();
+    }
+  });
+
+  it("CODEX_RPC_DEBUG=all logs the backend's traffic and stderr, redacted", async () => {
+    const secret = "sk-debuglogtest1234567890abcdef";
+    const result = await runCli(["run", "--offline", `remember ${secret}`], { cwd: dir, env: cliEnv({ CODEX_RPC_DEBUG: "all" }) });
+    assert.equal(result.code, 0, result.stderr);
+    assert.match(result.stderr, /^codex-rpc\[backend \d+\] → \{"jsonrpc":"2\.0","id":0,"method":"initialize"/m);
+    assert.match(result.stderr, /^codex-rpc\[backend \d+\] ← \{"id":0,"result":\{"userAgent"/m);
+    assert.match(result.stderr, /^codex-rpc\[backend \d+\] → .*"method":"turn\/start".*\[REDACTED\]/m);
+    assert.match(result.stderr, /^codex-rpc\[backend \d+\] stderr: /m);
+    assert.ok(!result.stderr.includes(secret), "the secret never reaches the log");
+    const quiet = await runCli(["run", "--offline", "hi"], { cwd: dir });
+    assert.doesNotMatch(quiet.stderr, /codex-rpc\[backend/);
   });
 });
