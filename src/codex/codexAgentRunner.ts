@@ -8,7 +8,7 @@ import type { Disposable } from "vscode-jsonrpc/node";
 import type { z } from "zod";
 import { DEFAULT_TURN_TIMEOUT_SECONDS } from "../agent/defaults.ts";
 import type { AgentConfig, AgentRunner, AgentTurnEvent, AgentTurnOptions, AgentTurnResult } from "../agent/port.ts";
-import { AgentError, InvalidConfigError, ProtocolError, TurnFailedError } from "../errors.ts";
+import { AgentError, InvalidConfigError, ProtocolError, RpcError, TurnFailedError } from "../errors.ts";
 import type { TokenUsageBreakdown, Turn } from "../protocol/common.ts";
 import { notificationTurnId, type ServerNotification } from "../protocol/serverNotifications.ts";
 import { parseAgentConfig, threadSettingsFromConfig, type ParsedAgentConfig } from "./agentConfig.ts";
@@ -99,7 +99,7 @@ export class CodexAgentRunner implements AgentRunner {
     if (options.tools?.length && !backend.config.experimentalApi) {
       throw new InvalidConfigError("tools", "Dynamic tools need the experimental API: create the backend with { experimentalApi: true }.");
     }
-    if (options.resumeThreadId !== undefined) this.threadIdValue = options.resumeThreadId;
+    if (options.resumeThreadId !== undefined) this.threadIdValue = checkedThreadId(options.resumeThreadId);
   }
 
   /** The conversation (thread) id: once the first turn has started it, or the one being resumed. */
@@ -160,12 +160,21 @@ export class CodexAgentRunner implements AgentRunner {
     });
   }
 
-  /** Forks the conversation into a new runner (`thread/fork`); this one is unchanged. */
+  /**
+   * Forks the conversation into a new runner (`thread/fork`); this one is unchanged. Before any
+   * turn there is nothing to fork: the new runner is a fresh conversation with the same config.
+   */
   async fork(options: CodexAgentRunnerOptions = {}): Promise<CodexAgentRunner> {
-    const threadId = await this.loadedThreadId();
-    const result = await (await this.liveConnection()).request("thread/fork", { threadId, ...threadSettingsFromConfig(this.config) });
     const fork = new CodexAgentRunner(this.backend, this.portConfig(), { ...this.options, ...options, resumeThreadId: undefined });
-    fork.adoptThread(result.thread.id);
+    if (this.threadIdValue === undefined) return fork;
+    const threadId = await this.loadedThreadId();
+    try {
+      const result = await (await this.liveConnection()).request("thread/fork", { threadId, ...threadSettingsFromConfig(this.config) });
+      fork.adoptThread(result.thread.id);
+    } catch (error) {
+      // A thread with no turn on record yet ("no rollout found"): an empty conversation to fork.
+      if (!(error instanceof RpcError) || this.turnIds.length > 0) throw error;
+    }
     return fork;
   }
 
@@ -321,7 +330,17 @@ export class CodexAgentRunner implements AgentRunner {
     const settings = threadSettingsFromConfig(this.config);
     if (this.threadIdValue !== undefined) {
       const { personality: _unused, ...resumeSettings } = settings;
-      return (await connection.request("thread/resume", { ...resumeSettings, threadId: this.threadIdValue, excludeTurns: true })).thread.id;
+      try {
+        return (await connection.request("thread/resume", { ...resumeSettings, threadId: this.threadIdValue, excludeTurns: true })).thread.id;
+      } catch (error) {
+        if (!(error instanceof RpcError) || this.turnIds.length > 0) throw error;
+        throw new InvalidConfigError(
+          "resumeThreadId",
+          `resumeThreadId ${this.threadIdValue}: codex cannot resume that conversation (${error.rpcMessage}). ` +
+            "Check the id (runner.threadId of the conversation) and that codex runs with the CODEX_HOME it was recorded in.",
+          { cause: error },
+        );
+      }
     }
     const tools = this.options.tools?.length ? { dynamicTools: dynamicToolSpecs(this.options.tools) } : {};
     const result = await connection.request("thread/start", { ...settings, ...tools, ...(this.options.ephemeral ? { ephemeral: true } : {}) });
@@ -443,4 +462,15 @@ function checkTurnOptions(prompt: string, options: CodexTurnOptions): number {
     throw new InvalidConfigError("outputSchema", "outputSchema must be a JSON Schema object or a zod schema.");
   }
   return timeoutSeconds;
+}
+
+const THREAD_ID = /^(urn:uuid:)?[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+/** A resumeThreadId that cannot be a conversation id is refused before any traffic. */
+function checkedThreadId(threadId: unknown): string {
+  if (typeof threadId === "string" && THREAD_ID.test(threadId)) return threadId;
+  throw new InvalidConfigError(
+    "resumeThreadId",
+    `resumeThreadId must be a conversation id as runner.threadId gives it (a UUID such as 01a22bbd-917f-78d3-88bc-d6124400afaf); got ${JSON.stringify(threadId)}.`,
+  );
 }
