@@ -82,6 +82,8 @@ export class CodexAgentRunner implements AgentRunner {
   private route: Disposable | undefined;
   private active: ActiveTurn | undefined;
   private unsettledTurnId: string | undefined;
+  /** Keeps the backend referenced while a turn runs (see CodexBackend.hold). */
+  private turnHold: Disposable | undefined;
   /** Ids of this runner's completed turns, oldest first (for rollback). */
   private readonly turnIds: string[] = [];
 
@@ -231,6 +233,8 @@ export class CodexAgentRunner implements AgentRunner {
       ...(stream ? { onDelta: (itemId: string, delta: string) => stream.delta(itemId, delta) } : {}),
     });
     this.active = active;
+    // A turn waits on notifications with no request pending: keep the backend referenced.
+    this.turnHold = this.backend.hold();
     const onCallerAbort = () =>
       stop.abort(new AgentError("ABORTED", "The turn was aborted by the caller's signal; it was interrupted and the runner can take another turn.", { cause: options.signal?.reason }));
     options.signal?.addEventListener("abort", onCallerAbort, { once: true });
@@ -242,6 +246,8 @@ export class CodexAgentRunner implements AgentRunner {
       active.deadline.cancel();
       active.watchdog?.cancel();
       options.signal?.removeEventListener("abort", onCallerAbort);
+      this.turnHold?.dispose();
+      this.turnHold = undefined;
       this.active = undefined;
     }
   }
@@ -438,6 +444,10 @@ export class CodexAgentRunner implements AgentRunner {
       const next = await provider();
       if (next !== this.backend) {
         this.backend = next;
+        if (this.turnHold) {
+          this.turnHold.dispose();
+          this.turnHold = next.hold();
+        }
         this.route?.dispose();
         this.route = undefined;
         this.threadLoaded = false;

@@ -100,7 +100,35 @@ export class CodexBackend implements AsyncDisposable {
   private readonly globalListeners = new Set<(notification: ServerNotification) => void>();
   private readonly exitListeners = new Set<(error: AgentError) => void>();
 
+  /** Work that needs the process while no request is pending: running turns ({@link hold}). */
+  private holds = 0;
+
   constructor(readonly config: CodexBackendConfig = {}) {}
+
+  /**
+   * Keeps the process referenced (the caller's event loop alive) until disposed, for work that
+   * waits on the server without a pending request (a running turn). While the backend is
+   * running with no request pending and nothing held, its process and pipes are unreferenced,
+   * so a script that forgot `close()` still exits; the app-server then sees its stdin close.
+   */
+  hold(): Disposable {
+    this.holds++;
+    this.updateKeepAlive();
+    let released = false;
+    return {
+      dispose: () => {
+        if (released) return;
+        released = true;
+        this.holds--;
+        this.updateKeepAlive();
+      },
+    };
+  }
+
+  private updateKeepAlive(): void {
+    const idle = this.stateValue === "running" && this.holds === 0 && (this.connectionValue?.pendingRequestCount ?? 0) === 0;
+    this.transport?.keepAlive(!idle);
+  }
 
   /** Current lifecycle state. */
   get state(): CodexBackendState {
@@ -152,6 +180,7 @@ export class CodexBackend implements AsyncDisposable {
     if (this.closing) return this.closing;
     const wasState = this.stateValue;
     this.stateValue = "closed";
+    this.updateKeepAlive(); // referenced again until the process has stopped
     const error = new AgentError("CLOSED", "The codex backend was closed while this was pending.");
     this.closing = (async () => {
       if (wasState !== "exited") this.gone(error);
@@ -241,6 +270,7 @@ export class CodexBackend implements AsyncDisposable {
       writer: failingOnExit(transport.writer, stopBroken, exited),
       onProtocolError: (error) => this.config.onProtocolError?.(this.redactProtocolError(error)),
       ...(this.config.overloadRetry ? { overloadRetry: this.config.overloadRetry } : {}),
+      onPendingChange: () => this.updateKeepAlive(),
     });
     this.connectionValue = connection;
     this.wire(connection);
@@ -291,6 +321,7 @@ export class CodexBackend implements AsyncDisposable {
       throw new AgentError("CLOSED", "The codex backend was closed while it was starting.");
     }
     this.stateValue = "running";
+    this.updateKeepAlive();
     return this;
   }
 

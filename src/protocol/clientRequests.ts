@@ -116,7 +116,7 @@ export const ThreadResultSchema = z.looseObject({ thread: ThreadSchema });
 
 export const AccountReadParamsSchema = z.looseObject({ refreshToken: z.boolean().optional() });
 /** `account` is null when codex has no login; `requiresOpenaiAuth` says whether the configured provider needs one. */
-export const AccountReadResultSchema = z.looseObject({ account: z.looseObject({ type: z.string() }).nullable(), requiresOpenaiAuth: z.boolean() });
+export const AccountReadResultSchema = z.looseObject({ account: z.looseObject({ type: z.string() }).nullish(), requiresOpenaiAuth: z.boolean() });
 
 /** Every client request codex-rpc makes, by method name. */
 export const CLIENT_REQUESTS = {

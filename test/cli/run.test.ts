@@ -56,33 +56,6 @@ describe("codex-rpc run", { timeout: 60_000 }, () => {
     assert.equal(typeof last.result?.threadId, "string");
   });
 
-  it("shows the running command live: a plain start line, output streamed under --verbose, progress in --json", async () => {
-    const prompt = "run: for i in 1 2 3; do echo tick-$i; sleep 0.2; done";
-    const plain = await run({ prompt, sandbox: "danger-full-access" });
-    assert.equal(plain.code, 0, plain.stderr);
-    const started = plain.stderr.indexOf("▸ $ /bin/bash -lc 'for i in 1 2 3");
-    const completed = plain.stderr.search(/^\$ \/bin\/bash -lc 'for i in 1 2 3.*exit 0$/m);
-    assert.ok(started >= 0 && completed > started, plain.stderr);
-
-    const verbose = await run({ prompt, sandbox: "danger-full-access", verbose: true });
-    assert.equal(verbose.code, 0, verbose.stderr);
-    const streamedLine = verbose.stderr.indexOf("  tick-3\n");
-    const header = verbose.stderr.search(/^\$ \/bin\/bash -lc 'for i in 1 2 3.*exit 0$/m);
-    assert.ok(streamedLine >= 0 && header > streamedLine, `output streamed before the command's end line:\n${verbose.stderr}`);
-    assert.equal(verbose.stderr.split("  tick-3\n").length, 2, `streamed output is not repeated:\n${verbose.stderr}`);
-    assert.match(verbose.stderr, /tick-1/, "what codex did not stream is shown at the end");
-
-    const json = await run({ prompt, sandbox: "danger-full-access", json: true });
-    const types = json.stdout.trimEnd().split("\n").map((line) => {
-      const chunk = JSON.parse(line) as { type: string; kind?: string; itemType?: string; event?: { kind: string } };
-      return chunk.type === "progress" ? `progress:${chunk.kind}` : chunk.type === "itemStarted" ? `itemStarted:${chunk.itemType}` : chunk.event?.kind ?? chunk.type;
-    });
-    const first = types.indexOf("itemStarted:commandExecution");
-    const output = types.indexOf("progress:commandOutput");
-    const done = types.indexOf("commandExecution");
-    assert.ok(first >= 0 && output > first && done > output, types.join());
-  });
-
   it("declines approvals when stdin is not a terminal, accepts them with --yes", async () => {
     const declined = await run({ prompt: "run: echo hi", approval: "untrusted" });
     assert.equal(declined.code, 0);
@@ -154,6 +127,35 @@ describe("codex-rpc run", { timeout: 60_000 }, () => {
     assert.equal(result.code, 0, result.stderr);
     assert.equal(result.stdout, "You said: Hello there (turn 1)\n");
     assert.match(result.stderr, /thread 01a20759-e00a-7d71-8e1a-304b8b669a61/);
+  });
+});
+
+describe("codex-rpc run: live progress, login, debug", { timeout: 120_000 }, () => {
+  it("shows the running command live: a plain start line, output streamed under --verbose, progress in --json", async () => {
+    const prompt = "run: for i in 1 2 3; do echo tick-$i; sleep 0.2; done";
+    const plain = await run({ prompt, sandbox: "danger-full-access" });
+    assert.equal(plain.code, 0, plain.stderr);
+    const started = plain.stderr.indexOf("▸ $ /bin/bash -lc 'for i in 1 2 3");
+    const completed = plain.stderr.search(/^\$ \/bin\/bash -lc 'for i in 1 2 3.*exit 0$/m);
+    assert.ok(started >= 0 && completed > started, plain.stderr);
+
+    const verbose = await run({ prompt, sandbox: "danger-full-access", verbose: true });
+    assert.equal(verbose.code, 0, verbose.stderr);
+    const streamedLine = verbose.stderr.indexOf("  tick-3\n");
+    const header = verbose.stderr.search(/^\$ \/bin\/bash -lc 'for i in 1 2 3.*exit 0$/m);
+    assert.ok(streamedLine >= 0 && header > streamedLine, `output streamed before the command's end line:\n${verbose.stderr}`);
+    assert.equal(verbose.stderr.split("  tick-3\n").length, 2, `streamed output is not repeated:\n${verbose.stderr}`);
+    assert.match(verbose.stderr, /tick-1/, "what codex did not stream is shown at the end");
+
+    const json = await run({ prompt, sandbox: "danger-full-access", json: true });
+    const types = json.stdout.trimEnd().split("\n").map((line) => {
+      const chunk = JSON.parse(line) as { type: string; kind?: string; itemType?: string; event?: { kind: string } };
+      return chunk.type === "progress" ? `progress:${chunk.kind}` : chunk.type === "itemStarted" ? `itemStarted:${chunk.itemType}` : chunk.event?.kind ?? chunk.type;
+    });
+    const first = types.indexOf("itemStarted:commandExecution");
+    const output = types.indexOf("progress:commandOutput");
+    const done = types.indexOf("commandExecution");
+    assert.ok(first >= 0 && output > first && done > output, types.join());
   });
 
   it("without a login, says so at once (exit 3) instead of retrying the model until the deadline", async () => {
