@@ -2,7 +2,10 @@
  * One conversation on a shared {@link CodexBackend}: the Codex implementation of the port's
  * {@link AgentRunner}. Its first turn starts (or resumes) the thread; later turns continue it.
  * One turn at a time; deadlines and aborts interrupt the turn on the server and leave the runner
- * usable. Beyond the port: live streams, steer, fork, compact, rollback, typed output.
+ * usable, and a turn the caller was told had ended is settled before the next one starts (the
+ * server would merge a new turn into a running one). A server that does not answer the
+ * interrupt is retired. Beyond the port: live streams, steer, fork, compact, rollback, typed
+ * output, close().
  */
 import type { Disposable } from "vscode-jsonrpc/node";
 import type { z } from "zod";
@@ -11,14 +14,15 @@ import type { AgentConfig, AgentRunner, AgentTurnEvent, AgentTurnOptions, AgentT
 import { AgentError, InvalidConfigError, ProtocolError, RpcError, TurnFailedError } from "../errors.ts";
 import type { TokenUsageBreakdown, Turn } from "../protocol/common.ts";
 import { notificationTurnId, type ServerNotification } from "../protocol/serverNotifications.ts";
-import { parseAgentConfig, threadSettingsFromConfig, type ParsedAgentConfig } from "./agentConfig.ts";
-import { APPROVAL_DECISIONS } from "./approvals.ts";
+import { checkWorkingDirectory, parseAgentConfig, threadSettingsFromConfig, type ParsedAgentConfig } from "./agentConfig.ts";
+import { checkRunnerOptions, checkText, checkTurnOptions, spawnsLocally } from "./optionChecks.ts";
 import type { CodexBackend, ThreadRoute } from "./codexBackend.ts";
 import type { ProtocolConnection } from "../protocol/protocolConnection.ts";
 import { createActiveTurn, rejectOnAbort, type ActiveTurn } from "./activeTurn.ts";
 import { answerServerRequest, dynamicToolSpecs, type RequestHandlerOptions } from "./requestHandlers.ts";
-import { isZodSchema, structuredOutput, type StructuredOutput } from "./structuredOutput.ts";
+import type { StructuredOutput } from "./structuredOutput.ts";
 import { TurnStreamQueue, type TurnStreamChunk } from "./turnStream.ts";
+import { retiredTurnError, settledWithin, TurnSettler } from "./turnSettler.ts";
 import { liveEventOf } from "./progressEvents.ts";
 
 /** Default time to wait for an interrupted turn to report completion, in seconds. */
@@ -65,8 +69,10 @@ export interface CodexTurnResult<T = unknown> extends AgentTurnResult {
   readonly turnId: string;
   /** Duration the server measured, in milliseconds. */
   readonly durationMs: number | null;
-  /** Tokens of this turn (`last` of the thread's usage). */
+  /** Tokens of the whole turn: the growth of the thread's `total` over it (every model call of the turn). */
   readonly usage: TokenUsageBreakdown | null;
+  /** Tokens of the turn's final model call only (the server's `last`). */
+  readonly lastCallUsage: TokenUsageBreakdown | null;
   /** The parsed value, when `outputSchema` was a zod schema. */
   readonly output: T;
 }
@@ -78,12 +84,27 @@ export class CodexAgentRunner implements AgentRunner {
   readonly config: ParsedAgentConfig;
   private threadIdValue: string | undefined;
   private threadLoaded = false;
+  private closed = false;
   private threadStarting: Promise<string> | undefined;
   private route: Disposable | undefined;
+  /** What the backend calls for this runner's thread; one object, so re-registering it is no conflict. */
+  private readonly routeHandlers: ThreadRoute = this.threadRoute();
   private active: ActiveTurn | undefined;
-  private unsettledTurnId: string | undefined;
   /** Keeps the backend referenced while a turn runs (see CodexBackend.hold). */
   private turnHold: Disposable | undefined;
+  /** Stops the running turn (close() uses it), and the run itself, to wait for its end. */
+  private activeStop: AbortController | undefined;
+  private running: Promise<unknown> | undefined;
+  private closing: Promise<void> | undefined;
+  /** The thread's token `total` after its latest update on the current backend (a turn's baseline). */
+  private threadTotal: TokenUsageBreakdown | undefined;
+  private readonly settler = new TurnSettler({
+    backend: () => this.backend,
+    threadId: () => this.threadIdValue,
+    threadLoaded: () => this.threadLoaded,
+    settleMs: () => this.settleMs(),
+    setTurnId: (active, turnId) => this.setTurnId(active, turnId),
+  });
   /** Ids of this runner's completed turns, oldest first (for rollback). */
   private readonly turnIds: string[] = [];
 
@@ -94,14 +115,16 @@ export class CodexAgentRunner implements AgentRunner {
     private readonly options: CodexAgentRunnerOptions = {},
   ) {
     this.config = parseAgentConfig(config);
-    const approvals = options.approvals;
-    if (typeof approvals === "string" && !APPROVAL_DECISIONS.includes(approvals)) {
-      throw new InvalidConfigError("approvals", `approvals "${approvals}" is not a decision; allowed: ${APPROVAL_DECISIONS.join(", ")}, or a handler function.`);
-    }
+    checkRunnerOptions(options);
+    if (spawnsLocally(backend.config)) checkWorkingDirectory(this.config.workingDirectory);
     if (options.tools?.length && !backend.config.experimentalApi) {
       throw new InvalidConfigError("tools", "Dynamic tools need the experimental API: create the backend with { experimentalApi: true }.");
     }
-    if (options.resumeThreadId !== undefined) this.threadIdValue = checkedThreadId(options.resumeThreadId);
+    if (options.resumeThreadId !== undefined) {
+      // Claimed at once, so a second runner on the thread is refused before anything is sent.
+      this.route = backend.registerThread(checkedThreadId(options.resumeThreadId), this.routeHandlers);
+      this.threadIdValue = options.resumeThreadId;
+    }
   }
 
   /** The conversation (thread) id: once the first turn has started it, or the one being resumed. */
@@ -126,32 +149,50 @@ export class CodexAgentRunner implements AgentRunner {
 
   /**
    * Runs one turn as a stream: events and agent-message deltas as they arrive, then the result.
-   * Leaving the loop early aborts the turn. Errors are thrown from the iterator.
+   * Leaving the loop early aborts the turn, and returns once it has settled on the server (or
+   * was given up on), so the runner can take the next turn at once. Errors are thrown from the
+   * iterator. Only this turn's deltas are yielded.
    */
   turnStream(prompt: string, options: CodexTurnOptions = {}): AsyncIterable<TurnStreamChunk<CodexTurnResult>> {
     const queue = new TurnStreamQueue<CodexTurnResult>();
     const stop = new AbortController();
     const signal = options.signal ? AbortSignal.any([options.signal, stop.signal]) : stop.signal;
-    this.run(prompt, { ...options, signal }, queue).then(
-      (result) => queue.finish(result),
-      (error: unknown) => queue.fail(error),
-    );
-    return {
-      [Symbol.asyncIterator]: () => {
-        const inner = queue[Symbol.asyncIterator]();
-        return {
-          next: () => inner.next(),
-          return: async () => {
-            stop.abort(new Error("the stream's consumer stopped reading"));
-            return { value: undefined, done: true };
-          },
-        };
-      },
-    };
+    return queue.consumer(this.run(prompt, { ...options, signal }, queue), stop);
+  }
+
+  /**
+   * Ends this conversation on this runner: interrupts a running turn and waits for it to settle,
+   * lets go of the thread on the server (`thread/unsubscribe`) and stops routing it here. The
+   * thread stays on disk: another runner may resume it. Later calls reject with CLOSED.
+   * Idempotent.
+   */
+  close(): Promise<void> {
+    this.closing ??= (async () => {
+      this.closed = true;
+      const settleMs = this.settleMs();
+      this.activeStop?.abort(new AgentError("CLOSED", "The runner was closed during the turn; the turn was interrupted."));
+      await this.running?.catch(() => {});
+      await this.settler.settleLate(settleMs);
+      await settledWithin(this.threadStarting, settleMs);
+      const threadId = this.threadIdValue;
+      if (threadId !== undefined && this.threadLoaded && this.backend.state === "running") {
+        await settledWithin(this.backend.connection.sendRaw("thread/unsubscribe", { threadId }), settleMs);
+      }
+      this.route?.dispose();
+      this.route = undefined;
+      this.threadLoaded = false;
+    })();
+    return this.closing;
+  }
+
+  /** Same as {@link close}. */
+  [Symbol.asyncDispose](): Promise<void> {
+    return this.close();
   }
 
   /** Adds input to the running turn (`turn/steer`); NO_ACTIVE_TURN when none runs. */
   async steer(text: string): Promise<void> {
+    checkText("text", text);
     const active = this.active;
     if (!active || active.adoptFirstTurn) throw new AgentError("NO_ACTIVE_TURN", "There is no running turn to steer; send the text as a new turn instead.");
     const turnId = await active.started;
@@ -167,6 +208,7 @@ export class CodexAgentRunner implements AgentRunner {
    * turn there is nothing to fork: the new runner is a fresh conversation with the same config.
    */
   async fork(options: CodexAgentRunnerOptions = {}): Promise<CodexAgentRunner> {
+    this.throwIfClosed();
     const fork = new CodexAgentRunner(this.backend, this.portConfig(), { ...this.options, ...options, resumeThreadId: undefined });
     if (this.threadIdValue === undefined) return fork;
     const threadId = await this.loadedThreadId();
@@ -183,8 +225,10 @@ export class CodexAgentRunner implements AgentRunner {
   /** Compacts the conversation's context (`thread/compact/start`); resolves when the server reports it done. */
   async compact(options: { readonly timeoutSeconds?: number } = {}): Promise<void> {
     const threadId = await this.loadedThreadId();
-    await this.run("", { timeoutSeconds: options.timeoutSeconds ?? DEFAULT_TURN_TIMEOUT_SECONDS }, undefined, async () => {
-      await (await this.liveConnection()).request("thread/compact/start", { threadId });
+    await this.run("", { timeoutSeconds: options.timeoutSeconds ?? DEFAULT_TURN_TIMEOUT_SECONDS }, undefined, async (signal) => {
+      const connection = await this.liveConnection();
+      signal.throwIfAborted();
+      await connection.request("thread/compact/start", { threadId });
       return undefined;
     });
   }
@@ -194,6 +238,7 @@ export class CodexAgentRunner implements AgentRunner {
    * model no longer sees them. Local file changes they made are not undone.
    */
   async rollback(turns = 1): Promise<void> {
+    this.throwIfClosed();
     if (this.active) throw new AgentError("RUNNER_BUSY", "Cannot roll back while a turn is running.");
     if (!Number.isInteger(turns) || turns < 1 || turns > this.turnIds.length) {
       throw new InvalidConfigError("turns", `rollback(turns) needs a whole number from 1 to ${this.turnIds.length} (the turns this runner completed); got ${turns}.`);
@@ -209,16 +254,16 @@ export class CodexAgentRunner implements AgentRunner {
     prompt: string,
     options: CodexTurnOptions,
     stream: TurnStreamQueue<CodexTurnResult> | undefined,
-    startWork?: () => Promise<string | undefined>,
+    startWork?: (signal: AbortSignal) => Promise<string | undefined>,
   ): Promise<CodexTurnResult> {
+    this.throwIfClosed();
     if (this.active) {
       throw new AgentError("RUNNER_BUSY", "A turn is already running on this runner. Wait for it, or use another runner for concurrent work.");
     }
-    const timeoutSeconds = checkTurnOptions(prompt, options);
+    const { timeoutSeconds, output } = checkTurnOptions(prompt, options);
     if (options.signal?.aborted) {
       throw new AgentError("ABORTED", "The turn's signal was already aborted; no turn was started.", { cause: options.signal.reason });
     }
-    const output = isZodSchema(options.outputSchema) ? structuredOutput(options.outputSchema) : undefined;
     const stop = new AbortController();
     const active = createActiveTurn({
       timeoutSeconds,
@@ -233,15 +278,17 @@ export class CodexAgentRunner implements AgentRunner {
       ...(stream ? { onDelta: (itemId: string, delta: string) => stream.delta(itemId, delta) } : {}),
     });
     this.active = active;
+    this.activeStop = stop;
     // A turn waits on notifications with no request pending: keep the backend referenced.
     this.turnHold = this.backend.hold();
     const onCallerAbort = () =>
       stop.abort(new AgentError("ABORTED", "The turn was aborted by the caller's signal; it was interrupted and the runner can take another turn.", { cause: options.signal?.reason }));
     options.signal?.addEventListener("abort", onCallerAbort, { once: true });
+    const start = startWork ?? ((signal: AbortSignal) => this.startTurn(prompt, options, output, signal));
+    const running = this.drive(active, start, stop.signal);
+    this.running = running;
     try {
-      const start = startWork ?? (() => this.startTurn(prompt, options, output));
-      const turn = await this.drive(active, start, stop.signal);
-      return this.finish(turn, active, output);
+      return this.finish(await running, active, output);
     } finally {
       active.deadline.cancel();
       active.watchdog?.cancel();
@@ -249,33 +296,59 @@ export class CodexAgentRunner implements AgentRunner {
       this.turnHold?.dispose();
       this.turnHold = undefined;
       this.active = undefined;
+      this.activeStop = undefined;
+      this.running = undefined;
     }
   }
 
-  /** Starts the work, follows it to turn/completed, and interrupts it on deadline, abort or error. */
-  private async drive(active: ActiveTurn, start: () => Promise<string | undefined>, stop: AbortSignal): Promise<Turn> {
+  /**
+   * Starts the work, follows it to turn/completed, and interrupts it on deadline, abort or error.
+   * `start` must send nothing once its signal has aborted.
+   */
+  private async drive(active: ActiveTurn, start: (signal: AbortSignal) => Promise<string | undefined>, stop: AbortSignal): Promise<Turn> {
     const stopped = rejectOnAbort(stop);
+    let watched = this.backend;
+    let watch = watched.watchLiveness();
     let starting: Promise<string | undefined> | undefined;
     try {
-      await Promise.race([this.settlePreviousTurn(), stopped]);
-      starting = start();
+      await Promise.race([this.settler.settlePrevious(), stopped]);
+      active.recorder.setUsageBaseline(this.threadLoaded ? this.threadTotal : undefined);
+      starting = start(stop);
       // The turn can fail (backend gone, bad notification) before its start is answered.
       const turnId = await Promise.race([starting, active.completion.then(() => undefined), stopped]);
       if (turnId !== undefined) this.setTurnId(active, turnId);
+      if (this.backend !== watched) {
+        // The start moved to a new backend (the old one had died): watch that one.
+        watch.dispose();
+        watched = this.backend;
+        watch = watched.watchLiveness();
+      }
       return await Promise.race([active.completion, stopped]);
     } catch (error) {
-      if (error instanceof AgentError && (error.code === "BACKEND_EXITED" || error.code === "CLOSED")) throw error;
-      await this.interruptAndSettle(active, starting);
-      throw error;
+      // Gone or closed: nothing runs there any more, and there is nobody to interrupt.
+      const backend = this.backend;
+      if (backend.state !== "running") {
+        if (error instanceof AgentError && error.code === "BACKEND_EXITED") reportBackendGone(active, error.message);
+        throw error;
+      }
+      // Retired here, or meanwhile by the liveness watch: the error must say so.
+      const retiredBecause = (await this.settler.interruptAndSettle(active, starting)) ?? backend.retiredBecause;
+      if (retiredBecause === undefined) throw error;
+      reportBackendGone(active, `The codex app-server stopped answering (${retiredBecause}) and was retired.`);
+      throw retiredTurnError(error, retiredBecause);
     } finally {
       stopped.dispose();
+      watch.dispose();
     }
   }
 
-  private async startTurn(prompt: string, options: CodexTurnOptions, output: StructuredOutput<unknown> | undefined): Promise<string> {
+  private async startTurn(prompt: string, options: CodexTurnOptions, output: StructuredOutput<unknown> | undefined, signal: AbortSignal): Promise<string> {
     const threadId = await this.loadedThreadId();
     const outputSchema = output ? output.jsonSchema : (options.outputSchema as Record<string, unknown> | undefined);
-    const { turn } = await (await this.liveConnection()).request("turn/start", {
+    const connection = await this.liveConnection();
+    // The caller has been told the turn ended (deadline, abort, close): start nothing.
+    signal.throwIfAborted();
+    const { turn } = await connection.request("turn/start", {
       threadId,
       input: [{ type: "text", text: prompt, text_elements: [] }],
       ...(this.config.reasoningEffort ? { effort: this.config.reasoningEffort } : {}),
@@ -286,6 +359,7 @@ export class CodexAgentRunner implements AgentRunner {
 
   private setTurnId(active: ActiveTurn, turnId: string): void {
     active.markStarted(turnId);
+    if (active.onDelta) for (const early of active.earlyDeltas.splice(0)) if (early.turnId === turnId) active.onDelta(early.itemId, early.delta);
     if (active.recorder.setTurnId(turnId) === "completed") active.complete(active.recorder.completed!);
   }
 
@@ -298,7 +372,8 @@ export class CodexAgentRunner implements AgentRunner {
         threadId: this.threadIdValue!,
         turnId: turn.id,
         durationMs: turn.durationMs ?? null,
-        usage: active.recorder.tokenUsage?.last ?? null,
+        usage: active.recorder.turnUsage ?? null,
+        lastCallUsage: active.recorder.tokenUsage?.last ?? null,
         output: output ? output.parse(result.assistantText) : undefined,
       };
     }
@@ -319,6 +394,7 @@ export class CodexAgentRunner implements AgentRunner {
 
   /** The thread id, starting the thread (or resuming it on this backend) first if needed. A start cut short by a deadline still completes in the background. */
   private loadedThreadId(): Promise<string> {
+    if (this.closed) return Promise.reject(this.closedError());
     if (this.threadLoaded && this.threadIdValue) return Promise.resolve(this.threadIdValue);
     this.threadStarting ??= this.openThread()
       .then((threadId) => {
@@ -335,6 +411,8 @@ export class CodexAgentRunner implements AgentRunner {
     const connection = await this.liveConnection();
     const settings = threadSettingsFromConfig(this.config);
     if (this.threadIdValue !== undefined) {
+      // Claimed before anything is sent: THREAD_BUSY if another runner here has the thread.
+      this.route ??= this.backend.registerThread(this.threadIdValue, this.routeHandlers);
       const { personality: _unused, ...resumeSettings } = settings;
       try {
         return (await connection.request("thread/resume", { ...resumeSettings, threadId: this.threadIdValue, excludeTurns: true })).thread.id;
@@ -355,9 +433,13 @@ export class CodexAgentRunner implements AgentRunner {
 
   private adoptThread(threadId: string): void {
     this.threadIdValue = threadId;
-    this.threadLoaded = true;
+    // A start that completed after close(): the thread is kept on disk, nothing routes it here.
+    if (this.closed) return;
     this.route?.dispose();
-    this.route = this.backend.registerThread(threadId, this.threadRoute());
+    this.route = undefined;
+    this.route = this.backend.registerThread(threadId, this.routeHandlers);
+    this.threadLoaded = true;
+    this.threadTotal = undefined;
   }
 
   private threadRoute(): ThreadRoute {
@@ -387,54 +469,49 @@ export class CodexAgentRunner implements AgentRunner {
       onBackendGone: (error) => {
         this.route = undefined;
         this.threadLoaded = false;
+        this.settler.backendGone();
         this.active?.fail(error);
       },
     };
   }
 
   private onThreadNotification(notification: ServerNotification): void {
+    if (notification.method === "thread/tokenUsage/updated") {
+      this.threadTotal = (notification.params as { tokenUsage: { total: TokenUsageBreakdown } }).tokenUsage.total;
+    } else if (notification.method === "turn/completed") {
+      this.settler.turnCompleted((notification.params as { turn: Turn }).turn.id);
+    }
     const active = this.active;
     if (!active) return;
     active.watchdog?.activity();
     if (active.adoptFirstTurn && active.recorder.turnId === undefined && notification.method === "turn/started") {
       this.setTurnId(active, (notification.params as { turn: Turn }).turn.id);
     }
-    if (notification.method === "item/agentMessage/delta" && active.onDelta) {
+    if (notification.method === "item/agentMessage/delta") {
+      if (!active.onDelta) return;
       const params = notification.params as { turnId: string; itemId: string; delta: string };
-      if (params.turnId === active.recorder.turnId || active.recorder.turnId === undefined) active.onDelta(params.itemId, params.delta);
+      // Until turn/start answers, a delta may be another turn's (one being interrupted): hold it.
+      if (active.recorder.turnId === undefined) active.earlyDeltas.push(params);
+      else if (params.turnId === active.recorder.turnId) active.onDelta(params.itemId, params.delta);
       return;
     }
-    const live = liveEventOf(notification, active.recorder.turnId);
+    // Live progress (progressEvents.ts) only once the turn's id is known: before, it may be another turn's.
+    const live = active.recorder.turnId === undefined ? undefined : liveEventOf(notification, active.recorder.turnId);
     if (live) active.recorder.live(live);
     if (active.recorder.accept(notification) === "completed") active.complete(active.recorder.completed!);
   }
 
-  /** After a deadline, abort or error: interrupt the turn on the server and wait briefly for it to end. */
-  private async interruptAndSettle(active: ActiveTurn, starting: Promise<string | undefined> | undefined): Promise<void> {
-    const settle = rejectOnAbort(AbortSignal.timeout((this.options.interruptSettleSeconds ?? DEFAULT_INTERRUPT_SETTLE_SECONDS) * 1000));
-    let turnId = active.recorder.turnId;
-    try {
-      if (turnId === undefined && starting) {
-        turnId = (await Promise.race([starting, settle])) ?? (await Promise.race([active.started, settle]));
-        this.setTurnId(active, turnId);
-      }
-      if (turnId === undefined || active.recorder.completed || this.threadIdValue === undefined) return;
-      await Promise.race([this.backend.connection.request("turn/interrupt", { threadId: this.threadIdValue, turnId }).catch(() => {}), settle]);
-      await Promise.race([active.completion, settle]);
-    } catch {
-      // Not settled in time (or the backend is gone): the next turn interrupts it again first.
-      if (turnId !== undefined && !active.recorder.completed) this.unsettledTurnId = turnId;
-    } finally {
-      settle.dispose();
-    }
+  private settleMs(): number {
+    return (this.options.interruptSettleSeconds ?? DEFAULT_INTERRUPT_SETTLE_SECONDS) * 1000;
   }
 
-  /** A turn that did not settle after its interrupt is interrupted again before the next one starts. */
-  private async settlePreviousTurn(): Promise<void> {
-    const turnId = this.unsettledTurnId;
-    this.unsettledTurnId = undefined;
-    if (turnId === undefined || this.threadIdValue === undefined || !this.threadLoaded || this.backend.state !== "running") return;
-    await this.backend.connection.request("turn/interrupt", { threadId: this.threadIdValue, turnId }).catch(() => {});
+  private throwIfClosed(): void {
+    if (this.closed) throw this.closedError();
+  }
+
+  private closedError(): AgentError {
+    const resume = this.threadIdValue === undefined ? "" : ` (resumeThreadId: "${this.threadIdValue}" continues this conversation)`;
+    return new AgentError("CLOSED", `This runner was closed; make a new runner${resume}.`);
   }
 
   /** The connection of a running backend: a new one from `backendProvider` if this runner's has died. */
@@ -461,17 +538,9 @@ export class CodexAgentRunner implements AgentRunner {
   }
 }
 
-function checkTurnOptions(prompt: string, options: CodexTurnOptions): number {
-  if (typeof prompt !== "string") throw new InvalidConfigError("prompt", `The prompt must be a string (got ${typeof prompt}).`);
-  const timeoutSeconds = options.timeoutSeconds ?? DEFAULT_TURN_TIMEOUT_SECONDS;
-  if (typeof timeoutSeconds !== "number" || !Number.isFinite(timeoutSeconds) || timeoutSeconds <= 0) {
-    throw new InvalidConfigError("timeoutSeconds", `timeoutSeconds must be a positive number of seconds (got ${String(options.timeoutSeconds)}).`);
-  }
-  const schema = options.outputSchema;
-  if (schema !== undefined && (typeof schema !== "object" || schema === null || Array.isArray(schema))) {
-    throw new InvalidConfigError("outputSchema", "outputSchema must be a JSON Schema object or a zod schema.");
-  }
-  return timeoutSeconds;
+/** The event stream says why the backend went (crash, or retired as wedged), before the turn rejects. */
+function reportBackendGone(active: ActiveTurn, message: string): void {
+  active.recorder.addEvent({ kind: "error", summary: message.split("\n")[0]!, metadata: { message, codexErrorInfo: null, willRetry: false } });
 }
 
 const THREAD_ID = /^(urn:uuid:)?[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
