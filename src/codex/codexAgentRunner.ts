@@ -543,13 +543,11 @@ function reportBackendGone(active: ActiveTurn, message: string): void {
   active.recorder.addEvent({ kind: "error", summary: message.split("\n")[0]!, metadata: { message, codexErrorInfo: null, willRetry: false } });
 }
 
-const THREAD_ID = /^(urn:uuid:)?[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
-
-/** A resumeThreadId that cannot be a conversation id is refused before any traffic. */
+/** A resumeThreadId that cannot be a conversation id (not a string, empty, blanks) is refused before any traffic. */
 function checkedThreadId(threadId: unknown): string {
-  if (typeof threadId === "string" && THREAD_ID.test(threadId)) return threadId;
+  if (typeof threadId === "string" && /^\S+$/.test(threadId)) return threadId;
   throw new InvalidConfigError(
     "resumeThreadId",
-    `resumeThreadId must be a conversation id as runner.threadId gives it (a UUID such as 01a22bbd-917f-78d3-88bc-d6124400afaf); got ${JSON.stringify(threadId)}.`,
+    `resumeThreadId must be a conversation id as runner.threadId gives it (such as 01a22bbd-917f-78d3-88bc-d6124400afaf); got ${JSON.stringify(threadId)}.`,
   );
 }

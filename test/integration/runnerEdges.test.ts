@@ -33,8 +33,15 @@ describe("runner edges against the real binary", () => {
     assert.notEqual(fork.threadId, runner.threadId);
   });
 
-  it("a resumeThreadId that is not an id fails at runner creation, naming the field", async () => {
-    await assert.rejects(codex.runner({}, { resumeThreadId: "not-an-id" }), invalidConfig("resumeThreadId", /resumeThreadId must be a conversation id.*"not-an-id"/));
+  it("a resumeThreadId that cannot be an id fails at runner creation, naming the field", async () => {
+    for (const bad of ["", "two words"]) {
+      await assert.rejects(codex.runner({}, { resumeThreadId: bad }), invalidConfig("resumeThreadId", /resumeThreadId (must be a conversation id|must not be empty)/));
+    }
+  });
+
+  it("a resumeThreadId codex rejects fails the first turn naming it and the server's reason", async () => {
+    const runner = await codex.runner({}, { resumeThreadId: "not-an-id" });
+    await assert.rejects(runner.turn("hi"), invalidConfig("resumeThreadId", /resumeThreadId not-an-id: codex cannot resume that conversation \(invalid session id/));
   });
 
   it("a resumeThreadId of no known conversation fails its first turn with a message naming it", async () => {
