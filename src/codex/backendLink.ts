@@ -28,6 +28,8 @@ export interface BackendLink {
   readonly secrets: readonly string[];
   /** Stops the child in steps, or closes the connection; idempotent. */
   close(options?: CloseOptions): Promise<ProcessExitInfo>;
+  /** Whether the link keeps the caller's event loop alive (default true). */
+  keepAlive(alive: boolean): void;
 }
 
 /** Message hooks of a link, for traffic taps. */
@@ -69,6 +71,7 @@ export function spawnLink(
     remote: false,
     secrets: [],
     close: (options) => transport.close(options),
+    keepAlive: (alive) => transport.keepAlive(alive),
   };
 }
 
@@ -162,6 +165,7 @@ function remoteLink(transport: WebSocketTransport, display: string, name: string
     secrets,
     // Only a disconnect: the server is not ours to stop.
     close: () => transport.close().then(toExit),
+    keepAlive: (alive) => transport.keepAlive(alive),
   };
 }
 

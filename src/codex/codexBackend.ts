@@ -14,6 +14,7 @@ import { notificationThreadId, type ServerNotification } from "../protocol/serve
 import { SERVER_REQUESTS, type ServerRequestMethod } from "../protocol/serverRequests.ts";
 import type { ChildProcessTransportOptions } from "../transport/childProcessTransport.ts";
 import { approvalAnswer, defaultAnswer, isApprovalMethod } from "./approvals.ts";
+import { withDebugLogging } from "./debugLog.ts";
 import { checkBackendConfig } from "./backendConfigSchema.ts";
 import { parseEndpoint, type BackendEndpoint, type CodexBackendAuth, type ReconnectOptions } from "./backendEndpoint.ts";
 import { connectLink, spawnLink, type BackendLink, type LinkHooks } from "./backendLink.ts";
@@ -124,6 +125,9 @@ export class CodexBackend implements AsyncDisposable {
   private readonly exitListeners = new Set<(error: AgentError) => void>();
   private readonly liveness: LivenessMonitor;
 
+  /** Work that needs the process while no request is pending: running turns ({@link hold}). */
+  private holds = 0;
+
   /** Checks `config` at once (INVALID_CONFIG naming the option); spawns nothing until start(). */
   constructor(readonly config: CodexBackendConfig = {}) {
     checkBackendConfig(config);
@@ -141,6 +145,31 @@ export class CodexBackend implements AsyncDisposable {
       },
       (reason) => this.retire(reason),
     );
+  }
+
+  /**
+   * Keeps the process referenced (the caller's event loop alive) until disposed, for work that
+   * waits on the server without a pending request (a running turn). While the backend is
+   * running with no request pending and nothing held, its process and pipes are unreferenced,
+   * so a script that forgot `close()` still exits; the app-server then sees its stdin close.
+   */
+  hold(): Disposable {
+    this.holds++;
+    this.updateKeepAlive();
+    let released = false;
+    return {
+      dispose: () => {
+        if (released) return;
+        released = true;
+        this.holds--;
+        this.updateKeepAlive();
+      },
+    };
+  }
+
+  private updateKeepAlive(): void {
+    const idle = this.stateValue === "running" && this.holds === 0 && (this.connectionValue?.pendingRequestCount ?? 0) === 0;
+    this.link?.keepAlive(!idle);
   }
 
   /** Current lifecycle state. */
@@ -201,6 +230,7 @@ export class CodexBackend implements AsyncDisposable {
     if (this.closing) return this.closing;
     const wasState = this.stateValue;
     this.stateValue = "closed";
+    this.updateKeepAlive(); // referenced again until the process has stopped
     const error = new AgentError("CLOSED", "The codex backend was closed while this was pending.");
     this.closing = (async () => {
       if (wasState !== "exited") this.gone(error);
@@ -312,10 +342,12 @@ export class CodexBackend implements AsyncDisposable {
     const endpoint = parseEndpoint(this.config);
     const timeoutSeconds = this.config.startTimeoutSeconds ?? DEFAULT_START_TIMEOUT_SECONDS;
     const deadlineAt = Date.now() + timeoutSeconds * 1000;
+    // CODEX_RPC_DEBUG adds redacted logging to stderr here (debugLog.ts).
+    const logHooks = withDebugLogging(this.config, () => this.redactor);
     const hooks = {
       checkMessage: checkEnvelope,
-      ...(this.config.onTraffic ? trafficHooks(this.config.onTraffic) : {}),
-      ...(this.config.onStderrLine ? { onStderrLine: this.config.onStderrLine } : {}),
+      ...(logHooks.onTraffic ? trafficHooks(logHooks.onTraffic) : {}),
+      ...(logHooks.onStderrLine ? { onStderrLine: logHooks.onStderrLine } : {}),
     };
     let link: BackendLink;
     if (endpoint.kind === "stdio") {
@@ -351,6 +383,7 @@ export class CodexBackend implements AsyncDisposable {
       writer: failingOnExit(link.writer, stopBroken, exited),
       onProtocolError: (error) => this.config.onProtocolError?.(this.redactProtocolError(error)),
       ...(this.config.overloadRetry ? { overloadRetry: this.config.overloadRetry } : {}),
+      onPendingChange: () => this.updateKeepAlive(),
     });
     this.connectionValue = connection;
     this.wire(connection);
@@ -399,6 +432,7 @@ export class CodexBackend implements AsyncDisposable {
       throw new AgentError("CLOSED", "The codex backend was closed while it was starting.");
     }
     this.stateValue = "running";
+    this.updateKeepAlive();
     return this;
   }
 

@@ -84,6 +84,8 @@ export interface WebSocketTransport {
   readonly closeInfo: WebSocketCloseInfo | undefined;
   /** Closes normally (code 1000), cutting the link if the peer does not answer within `timeoutMs`; idempotent. */
   close(options?: { readonly timeoutMs?: number }): Promise<WebSocketCloseInfo>;
+  /** Whether the connection keeps the caller's event loop alive (default true); off, a script whose work is done exits. */
+  keepAlive(alive: boolean): void;
 }
 
 /**
@@ -147,17 +149,22 @@ export function connectWebSocket(options: WebSocketTransportOptions): Promise<We
       response.once("end", refuse);
       response.once("close", refuse);
     });
+    // The socket under the WebSocket, for ref/unref: the upgrade response carries it.
+    let raw: { ref(): unknown; unref(): unknown } | undefined;
+    socket.once("upgrade", (response) => {
+      raw = response.socket;
+    });
     socket.once("open", () => {
       if (settled) return;
       settled = true;
       clearTimeout(deadline);
       options.signal?.removeEventListener("abort", onAbort);
-      resolve(openTransport(socket, options));
+      resolve(openTransport(socket, options, raw));
     });
   });
 }
 
-function openTransport(socket: WebSocket, options: WebSocketTransportOptions): WebSocketTransport {
+function openTransport(socket: WebSocket, options: WebSocketTransportOptions, raw: { ref(): unknown; unref(): unknown } | undefined): WebSocketTransport {
   // Made at once, inside the 'open' handler: no message can arrive before the reader listens.
   const reader = new WebSocketMessageReader(socket, {
     ...(options.checkMessage ? { checkMessage: options.checkMessage } : {}),
@@ -237,5 +244,9 @@ function openTransport(socket: WebSocket, options: WebSocketTransportOptions): W
       return closeInfo;
     },
     close,
+    keepAlive: (alive) => {
+      if (alive) raw?.ref();
+      else raw?.unref();
+    },
   };
 }
