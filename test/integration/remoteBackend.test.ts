@@ -4,11 +4,14 @@
  * and CODEX_HOME, against the project's model on loopback.
  */
 import assert from "node:assert/strict";
+import { spawn } from "node:child_process";
+import { once } from "node:events";
 import { mkdtemp, rm, writeFile } from "node:fs/promises";
 import { connect, createServer, type AddressInfo, type Socket } from "node:net";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { after, before, describe, it } from "node:test";
+import { fileURLToPath } from "node:url";
 import { CodexAgentSessionFactory } from "../../src/codex/codexAgentSessionFactory.ts";
 import { CodexBackend, type CodexBackendConfig } from "../../src/codex/codexBackend.ts";
 import { AgentError, AuthError, BackendExitedError } from "../../src/errors.ts";
@@ -17,6 +20,7 @@ import { startListeningAppServer, type ListeningAppServer, type ListeningAppServ
 import { defaultResponder, LoopbackModel, type LoopbackModelResponder } from "../../src/testing/loopbackModel.ts";
 import { processAlive } from "../helpers/realCodex.ts";
 
+const FORGET_CLOSE = path.join(path.dirname(fileURLToPath(import.meta.url)), "../fixtures/lifecycle/forgetCloseRemote.ts");
 const TOKEN = "capability-token-0123456789abcdef";
 const SECRET = "shared-secret-0123456789abcdef-0123456789";
 /** Long enough that a retried AUTH would run into the test's timeout instead of passing. */
@@ -263,5 +267,24 @@ describe("backends on listening app-servers", { timeout: 120_000 }, () => {
     await again.close();
     await listening.stop();
     assert.equal(processAlive(listening.pid), false);
+  });
+
+  it("a script that forgets close() on a remote backend still exits; the server keeps running", async () => {
+    const listening = await server({ auth: { tokenFile } });
+    const child = spawn(process.execPath, ["--import", "tsx", FORGET_CLOSE], {
+      stdio: ["ignore", "pipe", "pipe"],
+      env: { ...process.env, FORGET_CLOSE_ENDPOINT: listening.endpoint, FORGET_CLOSE_TOKEN_FILE: tokenFile, FORGET_CLOSE_WORKDIR: home.workDir },
+    });
+    let stdout = "";
+    let stderr = "";
+    child.stdout.on("data", (chunk: Buffer) => (stdout += chunk.toString("utf8")));
+    child.stderr.on("data", (chunk: Buffer) => (stderr += chunk.toString("utf8")));
+    const timer = setTimeout(() => child.kill("SIGKILL"), 60_000);
+    const [code, signal] = (await once(child, "close")) as [number | null, string | null];
+    clearTimeout(timer);
+    assert.equal(signal, null, `the script did not exit by itself (killed)\n${stderr}`);
+    assert.equal(code, 0, stderr);
+    assert.deepEqual((JSON.parse(stdout) as { answers: string[] }).answers, ["You said: hi (turn 1)", "You said: again (turn 2)"]);
+    assert.equal(processAlive(listening.pid), true);
   });
 });
