@@ -11,9 +11,11 @@ import type { InitializeResult } from "../protocol/clientRequests.ts";
 import { ProtocolConnection, type OverloadRetryOptions } from "../protocol/protocolConnection.ts";
 import { notificationThreadId, type ServerNotification } from "../protocol/serverNotifications.ts";
 import { SERVER_REQUESTS, type ServerRequestMethod } from "../protocol/serverRequests.ts";
+import { requestStable, type StableClientRequestArgs, type StableClientRequestMethod, type StableClientRequestResult } from "../protocol/stableClientRequests.ts";
 import { startChildProcess, type ChildProcessTransport, type ChildProcessTransportOptions } from "../transport/childProcessTransport.ts";
 import { approvalAnswer, defaultAnswer, isApprovalMethod } from "./approvals.ts";
 import { resolveCodexBinary, type ResolvedCodexBinary } from "./resolveCodexBinary.ts";
+import { stableRequestValidators } from "./stableRequestSchema.ts";
 
 /** How long a server with a broken stdin or stdout gets to exit on its own before SIGTERM, in ms. */
 const BROKEN_PIPE_GRACE_MS = 500;
@@ -131,6 +133,16 @@ export class CodexBackend implements AsyncDisposable {
   get connection(): ProtocolConnection {
     if (this.stateValue !== "running" || !this.connectionValue) throw this.notRunningError();
     return this.connectionValue;
+  }
+
+  /**
+   * Sends any stable client request of the pinned protocol (`thread/list`, `model/list`, ...):
+   * params and result typed from protocol/, checked before sending and validated on arrival
+   * (fields a newer server adds pass). Rejects with CLOSED unless running, PROTOCOL for bad
+   * params or a result that does not fit, RPC for the server's error answer.
+   */
+  request<M extends StableClientRequestMethod>(method: M, ...args: StableClientRequestArgs<M>): Promise<StableClientRequestResult<M>> {
+    return this.stateValue === "running" ? requestStable(this.connection, stableRequestValidators(), method, ...args) : Promise.reject(this.notRunningError());
   }
 
   /** Spawns the app-server and completes the handshake; idempotent while running. */
