@@ -26,6 +26,15 @@ export {
 } from "./errors.ts";
 export type { AgentErrorCode, AgentErrorOptions, ProcessExitInfo } from "./errors.ts";
 export { createRedactor, REDACTED } from "./protocol/redaction.ts";
+export { STABLE_CLIENT_REQUEST_METHODS } from "./protocol/generated/stableClientRequestTypes.ts";
+export type { StableClientRequestTypes } from "./protocol/generated/stableClientRequestTypes.ts";
+export type {
+  StableClientRequestArgs,
+  StableClientRequestMethod,
+  StableClientRequestParams,
+  StableClientRequestResult,
+} from "./protocol/stableClientRequests.ts";
+export type { RequestOptions } from "./protocol/protocolConnection.ts";
 export type { Redactor, RedactorOptions } from "./protocol/redaction.ts";
 export {
   APPROVAL_DECISIONS,
