@@ -4,7 +4,7 @@
  * thread id, and fails everything pending at once if the process dies.
  */
 import type { Disposable, MessageReader, MessageWriter } from "vscode-jsonrpc/node";
-import { AgentError, BackendExitedError, BackendStartError, describeExit, ProtocolError, type ProcessExitInfo } from "../errors.ts";
+import { AgentError, BackendExitedError, BackendStartError, describeExit, ProtocolError, UnsupportedVersionError, type ProcessExitInfo } from "../errors.ts";
 import { checkEnvelope } from "../protocol/envelope.ts";
 import { createRedactor, type Redactor } from "../protocol/redaction.ts";
 import type { InitializeResult } from "../protocol/clientRequests.ts";
@@ -15,6 +15,7 @@ import { requestStable, type StableClientRequestArgs, type StableClientRequestMe
 import { startChildProcess, type ChildProcessTransport, type ChildProcessTransportOptions } from "../transport/childProcessTransport.ts";
 import { approvalAnswer, defaultAnswer, isApprovalMethod } from "./approvals.ts";
 import { resolveCodexBinary, type ResolvedCodexBinary } from "./resolveCodexBinary.ts";
+import { checkServerVersion, type CodexBackendWarning } from "./serverVersion.ts";
 import { stableRequestValidators } from "./stableRequestSchema.ts";
 
 /** How long a server with a broken stdin or stdout gets to exit on its own before SIGTERM, in ms. */
@@ -56,6 +57,11 @@ export interface CodexBackendConfig {
   readonly onTraffic?: (direction: TrafficDirection, message: unknown, line: string) => void;
   /** Called with each line the app-server writes to stderr (colour codes stripped). */
   readonly onStderrLine?: (line: string) => void;
+  /**
+   * Called with each warning of the backend (today: a codex newer than the tested range, or a
+   * version that could not be read; once per start). Also kept in `backend.warnings`.
+   */
+  readonly onWarning?: (warning: CodexBackendWarning) => void;
   /** Spawns the process; for tests. Default: cross-spawn. */
   readonly spawn?: ChildProcessTransportOptions["spawn"];
 }
@@ -85,6 +91,8 @@ export class CodexBackend implements AsyncDisposable {
   private transport: ChildProcessTransport | undefined;
   private connectionValue: ProtocolConnection | undefined;
   private initializeResultValue: InitializeResult | undefined;
+  private serverVersionValue: string | undefined;
+  private readonly warningsValue: CodexBackendWarning[] = [];
   private binaryValue: ResolvedCodexBinary | undefined;
   private goneError: AgentError | undefined;
   /** Keeps secrets of the child's environment out of error messages (stderr tails). */
@@ -116,6 +124,16 @@ export class CodexBackend implements AsyncDisposable {
   /** What the server answered to `initialize`. */
   get initializeResult(): InitializeResult | undefined {
     return this.initializeResultValue;
+  }
+
+  /** The codex version of the server ("0.169.0"), read from initialize's userAgent; undefined until started or when unreadable. */
+  get serverVersion(): string | undefined {
+    return this.serverVersionValue;
+  }
+
+  /** Warnings so far (see `onWarning`). */
+  get warnings(): readonly CodexBackendWarning[] {
+    return this.warningsValue;
   }
 
   /** The process id, while running. */
@@ -269,6 +287,7 @@ export class CodexBackend implements AsyncDisposable {
         exited.then((exit) => Promise.reject(exitedDuringStart(binary, exit))),
       ]);
       this.initializeResultValue = await started;
+      this.judgeVersion(this.initializeResultValue.userAgent, binary.path);
       await connection.notify("initialized");
       // An exit while `initialized` was being written was ignored as "starting": report it here,
       // or the backend would be "running" with a dead process that nothing ever reports.
@@ -280,7 +299,7 @@ export class CodexBackend implements AsyncDisposable {
         throw new AgentError("CLOSED", "The codex backend was closed while it was starting.", { cause: error });
       }
       this.stateValue = "exited";
-      if (error instanceof BackendStartError) throw error;
+      if (error instanceof BackendStartError || error instanceof UnsupportedVersionError) throw error;
       if (deadline.aborted) {
         throw new BackendStartError(
           `The codex app-server (${binary.path}) did not answer initialize within ${timeoutSeconds} s; it was stopped. ` +
@@ -301,6 +320,19 @@ export class CodexBackend implements AsyncDisposable {
     }
     this.stateValue = "running";
     return this;
+  }
+
+  /** Reads and judges the server's version (throws UNSUPPORTED_VERSION below the range). */
+  private judgeVersion(userAgent: string, binary: string): void {
+    const { version, warning } = checkServerVersion({ userAgent, binary, clientName: (this.config.clientInfo ?? DEFAULT_CLIENT_INFO).name });
+    this.serverVersionValue = version;
+    if (!warning) return;
+    this.warningsValue.push(warning);
+    try {
+      this.config.onWarning?.(warning);
+    } catch {
+      // A caller's callback that throws never breaks the backend.
+    }
   }
 
   private wire(connection: ProtocolConnection): void {
