@@ -7,29 +7,10 @@
  */
 import { readFileSync } from "node:fs";
 import path from "node:path";
+import { responseNameOf } from "../src/protocol/responseNames.ts";
 
 type Json = Record<string, unknown>;
 
-/**
- * The response of the methods whose params name does not pair with a `XxxResponse` definition
- * (their params are null, or the Rust side names the response differently). Taken from
- * `client_request_definitions!` in codex-rs/app-server-protocol/src/protocol/common.rs; the
- * generator fails when a method has neither a paired nor a listed response, or a listed one is
- * missing from the schema, so a new codex version cannot slip through silently.
- */
-const RESPONSE_OVERRIDES: Readonly<Record<string, string>> = {
-  "account/gatewayOAuth/cancel": "GatewayOAuthCancelResponse",
-  "config/mcpServer/reload": "McpServerRefreshResponse",
-  "windowsSandbox/readiness": "WindowsSandboxReadinessResponse",
-  "account/logout": "LogoutAccountResponse",
-  "account/securitySetup/read": "GetAccountSecuritySetupResponse",
-  "account/workspaceMessages/read": "GetWorkspaceMessagesResponse",
-  "externalAgentConfig/import/readHistories": "ExternalAgentConfigImportHistoriesReadResponse",
-  "config/value/write": "ConfigWriteResponse",
-  "config/batchWrite": "ConfigWriteResponse",
-  "configRequirements/read": "ConfigRequirementsReadResponse",
-  "modelProvider/default/set": "ModelProviderDefaultSetResponse",
-};
 
 /** Keys that document a schema and never constrain a value. */
 const DOC_KEYS = new Set(["description", "title", "$schema", "default", "examples"]);
@@ -70,11 +51,10 @@ export function buildClientRequestArtifacts(jsonDir: string, codexVersion: strin
     if (!method) continue;
     const params = properties.params ? rebaseRefs(properties.params, refOf) : undefined;
     const paramsName = firstRefName(properties.params);
-    const paired = paramsName?.replace(/Params$/, "Response");
-    const resultName = RESPONSE_OVERRIDES[method] ?? (paired && refOf(paired) ? paired : undefined);
+    const resultName = responseNameOf(method, paramsName);
     const resultRef = resultName ? refOf(resultName) : undefined;
     if (!resultRef) {
-      problems.push(`${method}: no response definition (params ${paramsName ?? "none"}); add it to RESPONSE_OVERRIDES`);
+      problems.push(`${method}: no response definition (params ${paramsName ?? "none"}); add it to RESPONSE_NAME_OVERRIDES in src/protocol/responseNames.ts`);
       continue;
     }
     methods.push(method);
