@@ -8,6 +8,7 @@ import type { AgentConfig, AgentSessionFactory } from "../agent/port.ts";
 import { AgentError } from "../errors.ts";
 import { CodexAgentRunner, type CodexAgentRunnerOptions } from "./codexAgentRunner.ts";
 import { CodexBackend, type CodexBackendConfig } from "./codexBackend.ts";
+import { checkFactoryOptions, checkRunnerOptions } from "./optionChecks.ts";
 
 /** Options of a {@link CodexAgentSessionFactory} beyond the backend's config. */
 export interface CodexAgentSessionFactoryOptions {
@@ -30,6 +31,7 @@ export class CodexAgentSessionFactory implements AgentSessionFactory {
     private readonly options: CodexAgentSessionFactoryOptions = {},
   ) {
     this.current = new CodexBackend(backendConfig);
+    checkFactoryOptions(options);
   }
 
   /** The current backend process (a new one after a respawn). */
@@ -64,6 +66,7 @@ export class CodexAgentSessionFactory implements AgentSessionFactory {
    * the backend is started if it is not yet.
    */
   async runner(config: AgentConfig, options?: CodexAgentRunnerOptions): Promise<CodexAgentRunner> {
+    checkRunnerOptions(options);
     const runnerOptions: CodexAgentRunnerOptions = {
       ...this.options.runnerDefaults,
       ...options,
