@@ -25,7 +25,7 @@ after(async () => {
   await rm(dir, { recursive: true, force: true });
 });
 
-describe("codex-rpc check", { timeout: 60_000 }, () => {
+describe("codex-rpc check", { timeout: 150_000 }, () => {
   it("passes against the pinned codex binary, every scenario, every message valid (--json, --schema-from-binary)", async () => {
     const result = await runCli(["check", "--json", "--schema-from-binary"], { timeoutMs: 60_000 });
     assert.equal(result.code, 0, result.stdout + result.stderr);

@@ -37,7 +37,7 @@ after(async () => {
   await rm(dir, { recursive: true, force: true });
 });
 
-describe("codex-rpc check against another codex version", { timeout: 90_000, skip: !supported && "codex 0.171.0's binary is installed for linux-x64 only" }, () => {
+describe("codex-rpc check against another codex version", { timeout: 180_000, skip: !supported && "codex 0.171.0's binary is installed for linux-x64 only" }, () => {
   it("exits 0 against 0.171.0 and lists the compatible drift field by field (stable and experimental)", async () => {
     const binary = codex0171();
     assert.match(execFileSync(binary, ["--version"], { encoding: "utf8" }), /0\.171\.0/);
