@@ -5,13 +5,24 @@
  * or once it is retired for having stopped answering.
  */
 import type { Disposable, MessageReader, MessageWriter } from "vscode-jsonrpc/node";
-import { AgentError, BackendExitedError, BackendRetiredError, BackendStartError, describeExit, ProtocolError, RpcError, type ProcessExitInfo } from "../errors.ts";
+import {
+  AgentError,
+  BackendExitedError,
+  BackendRetiredError,
+  BackendStartError,
+  describeExit,
+  ProtocolError,
+  RpcError,
+  UnsupportedVersionError,
+  type ProcessExitInfo,
+} from "../errors.ts";
 import { checkEnvelope } from "../protocol/envelope.ts";
 import { createRedactor, type Redactor } from "../protocol/redaction.ts";
 import type { InitializeResult } from "../protocol/clientRequests.ts";
 import { ProtocolConnection, type OverloadRetryOptions } from "../protocol/protocolConnection.ts";
 import { notificationThreadId, type ServerNotification } from "../protocol/serverNotifications.ts";
 import { SERVER_REQUESTS, type ServerRequestMethod } from "../protocol/serverRequests.ts";
+import { requestStable, type StableClientRequestArgs, type StableClientRequestMethod, type StableClientRequestResult } from "../protocol/stableClientRequests.ts";
 import type { ChildProcessTransportOptions } from "../transport/childProcessTransport.ts";
 import { approvalAnswer, defaultAnswer, isApprovalMethod } from "./approvals.ts";
 import { withDebugLogging } from "./debugLog.ts";
@@ -20,6 +31,8 @@ import { parseEndpoint, type BackendEndpoint, type CodexBackendAuth, type Reconn
 import { connectLink, spawnLink, type BackendLink, type LinkHooks } from "./backendLink.ts";
 import { LivenessMonitor, type LivenessProbeOptions } from "./livenessMonitor.ts";
 import { childEnvironment, resolveCodexBinary, type ResolvedCodexBinary } from "./resolveCodexBinary.ts";
+import { checkServerVersion, type CodexBackendWarning } from "./serverVersion.ts";
+import { stableRequestValidators } from "./stableRequestSchema.ts";
 
 /** How long a server with a broken stdin or stdout gets to exit on its own before SIGTERM, in ms. */
 const BROKEN_PIPE_GRACE_MS = 500;
@@ -60,6 +73,11 @@ export interface CodexBackendConfig {
   readonly onTraffic?: (direction: TrafficDirection, message: unknown, line: string) => void;
   /** Called with each line the app-server writes to stderr (colour codes stripped). */
   readonly onStderrLine?: (line: string) => void;
+  /**
+   * Called with each warning of the backend (today: a codex newer than the tested range, or a
+   * version that could not be read; once per start). Also kept in `backend.warnings`.
+   */
+  readonly onWarning?: (warning: CodexBackendWarning) => void;
   /**
    * Wedge detection while a turn runs: after `afterSilenceSeconds` (default 30) with nothing from
    * the server, a cheap request is sent; unanswered within `timeoutSeconds` (default 10) while
@@ -108,6 +126,8 @@ export class CodexBackend implements AsyncDisposable {
   private readonly startAbort = new AbortController();
   private connectionValue: ProtocolConnection | undefined;
   private initializeResultValue: InitializeResult | undefined;
+  private serverVersionValue: string | undefined;
+  private readonly warningsValue: CodexBackendWarning[] = [];
   private binaryValue: ResolvedCodexBinary | undefined;
   private goneError: AgentError | undefined;
   /** Keeps secrets of the child's environment out of error messages (stderr tails). */
@@ -187,6 +207,16 @@ export class CodexBackend implements AsyncDisposable {
     return this.initializeResultValue;
   }
 
+  /** The codex version of the server ("0.169.0"), read from initialize's userAgent; undefined until started or when unreadable. */
+  get serverVersion(): string | undefined {
+    return this.serverVersionValue;
+  }
+
+  /** Warnings so far (see `onWarning`). */
+  get warnings(): readonly CodexBackendWarning[] {
+    return this.warningsValue;
+  }
+
   /** The process id, while running; undefined for a remote app-server. */
   get pid(): number | undefined {
     return this.link?.pid;
@@ -207,6 +237,16 @@ export class CodexBackend implements AsyncDisposable {
   get connection(): ProtocolConnection {
     if (this.stateValue !== "running" || !this.connectionValue) throw this.notRunningError();
     return this.connectionValue;
+  }
+
+  /**
+   * Sends any stable client request of the pinned protocol (`thread/list`, `model/list`, ...):
+   * params and result typed from protocol/, checked before sending and validated on arrival
+   * (fields a newer server adds pass). Rejects with CLOSED unless running, PROTOCOL for bad
+   * params or a result that does not fit, RPC for the server's error answer.
+   */
+  request<M extends StableClientRequestMethod>(method: M, ...args: StableClientRequestArgs<M>): Promise<StableClientRequestResult<M>> {
+    return this.stateValue === "running" ? requestStable(this.connection, stableRequestValidators(), method, ...args) : Promise.reject(this.notRunningError());
   }
 
   /** Spawns the app-server and completes the handshake; idempotent while running. */
@@ -401,6 +441,7 @@ export class CodexBackend implements AsyncDisposable {
         exited.then((exit) => Promise.reject(exitedDuringStart(link, exit))),
       ]);
       this.initializeResultValue = await started;
+      this.judgeVersion(this.initializeResultValue.userAgent, this.binaryValue?.path ?? link.name);
       await connection.notify("initialized");
       // An exit while `initialized` was being written was ignored as "starting": report it here,
       // or the backend would be "running" with a dead process that nothing ever reports.
@@ -412,7 +453,7 @@ export class CodexBackend implements AsyncDisposable {
         throw new AgentError("CLOSED", "The codex backend was closed while it was starting.", { cause: error });
       }
       this.stateValue = "exited";
-      if (error instanceof BackendStartError) throw error;
+      if (error instanceof BackendStartError || error instanceof UnsupportedVersionError) throw error;
       if (deadline.aborted) {
         throw new BackendStartError(
           `The ${link.name} did not answer initialize within ${timeoutSeconds} s; ${link.remote ? "the connection was closed" : "it was stopped"}. ` +
@@ -464,6 +505,19 @@ export class CodexBackend implements AsyncDisposable {
       if (this.stateValue === "closed") throw new AgentError("CLOSED", "The codex backend was closed while it was starting.", { cause: error });
       this.stateValue = "exited";
       throw error;
+    }
+  }
+
+  /** Reads and judges the server's version (throws UNSUPPORTED_VERSION below the range). */
+  private judgeVersion(userAgent: string, binary: string): void {
+    const { version, warning } = checkServerVersion({ userAgent, binary, clientName: (this.config.clientInfo ?? DEFAULT_CLIENT_INFO).name });
+    this.serverVersionValue = version;
+    if (!warning) return;
+    this.warningsValue.push(warning);
+    try {
+      this.config.onWarning?.(warning);
+    } catch {
+      // A caller's callback that throws never breaks the backend.
     }
   }
 
