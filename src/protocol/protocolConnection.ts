@@ -50,6 +50,8 @@ export interface ProtocolConnectionOptions {
    * connection); default: a process warning, once per callback.
    */
   readonly onCallbackError?: CallbackErrorHandler;
+  /** Called when the number of requests awaiting an answer changes (the backend keeps its process referenced meanwhile). */
+  readonly onPendingChange?: (pending: number) => void;
 }
 
 /** Per-request options. */
@@ -90,6 +92,7 @@ export class ProtocolConnection {
   private readonly onProtocolError: (error: ProtocolError) => void;
   private readonly onCallbackError: CallbackErrorHandler | undefined;
   private readonly retry: Required<OverloadRetryOptions>;
+  private readonly onPendingChange: ((pending: number) => void) | undefined;
   private closedWith: unknown;
   /**
    * What the reader delivered while dispatch was held (for one event-loop turn after a
@@ -104,6 +107,7 @@ export class ProtocolConnection {
   constructor(options: ProtocolConnectionOptions) {
     this.onCallbackError = options.onCallbackError;
     this.onProtocolError = guardCallback("onProtocolError", options.onProtocolError, options.onCallbackError) ?? (() => {});
+    this.onPendingChange = options.onPendingChange;
     this.retry = {
       maxAttempts: options.overloadRetry?.maxAttempts ?? 5,
       initialDelayMs: options.overloadRetry?.initialDelayMs ?? 100,
@@ -145,10 +149,19 @@ export class ProtocolConnection {
         method,
       );
     }
+    return this.requestParsed(method, params, (raw) => parseResult(method, definition.result, raw) as ClientRequestResult<M>, options);
+  }
+
+  /**
+   * Sends a request of any method, hands its raw result to `parse` (which validates it and
+   * throws a ProtocolError when it does not fit), and retries like {@link request} while the
+   * server answers "overloaded". Params are sent as given: check them before.
+   */
+  async requestParsed<T>(method: string, params: unknown, parse: (raw: unknown) => T, options: RequestOptions = {}): Promise<T> {
     for (let attempt = 1; ; attempt++) {
       try {
         const raw = await this.sendRaw(method, params, options.signal);
-        return parseResult(method, definition.result, raw) as ClientRequestResult<M>;
+        return parse(raw);
       } catch (error) {
         if (!(error instanceof RpcError) || error.rpcCode !== SERVER_OVERLOADED_CODE) throw error;
         if (attempt >= this.retry.maxAttempts) {
@@ -174,7 +187,7 @@ export class ProtocolConnection {
       const settle = (action: () => void) => {
         if (entry.settled) return;
         entry.settled = true;
-        this.pending.delete(entry);
+        if (this.pending.delete(entry)) this.onPendingChange?.(this.pending.size);
         signal?.removeEventListener("abort", onAbort);
         action();
       };
@@ -188,6 +201,7 @@ export class ProtocolConnection {
       this.pending.add(entry);
       this.requests.set(id, entry);
       if (this.requests.size > this.pending.size + SETTLED_IDS_KEPT) this.forgetOldestSettled();
+      this.onPendingChange?.(this.pending.size);
       signal?.addEventListener("abort", onAbort, { once: true });
       const message = params === undefined ? { jsonrpc: "2.0", id, method } : { jsonrpc: "2.0", id, method, params };
       this.writer.write(message as Message).then(undefined, (error: unknown) => {
