@@ -128,6 +128,7 @@ export async function connectLink(endpoint: Exclude<BackendEndpoint, { kind: "st
         ...(options.checkMessage ? { checkMessage: options.checkMessage } : {}),
         ...(options.onMessageRead ? { onMessageRead: options.onMessageRead } : {}),
         ...(options.onMessageWritten ? { onMessageWritten: options.onMessageWritten } : {}),
+        ...(options.redact ? { redact: options.redact } : {}),
         ...(options.signal ? { signal: options.signal } : {}),
       });
     } catch (error) {

@@ -223,7 +223,7 @@ export class JsonlMessageReader extends AbstractMessageReader implements Message
 }
 
 /** Ids of what looks like a response in a decoded frame (or a batch of them); see {@link JsonlFrameError}. */
-function responseIdsOf(decoded: unknown): (string | number)[] {
+export function responseIdsOf(decoded: unknown): (string | number)[] {
   const ids: (string | number)[] = [];
   for (const item of Array.isArray(decoded) ? decoded : [decoded]) {
     if (typeof item !== "object" || item === null || Array.isArray(item)) continue;
