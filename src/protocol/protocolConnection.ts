@@ -8,6 +8,7 @@ import {
   ResponseError,
   type Disposable,
   type Logger,
+  type Message,
   type MessageConnection,
   type MessageReader,
   type MessageWriter,
@@ -44,13 +45,37 @@ export interface ProtocolConnectionOptions {
   /** Called for every message that broke the protocol (bad frame, bad params, unknown response id). */
   readonly onProtocolError?: (error: ProtocolError) => void;
   readonly overloadRetry?: OverloadRetryOptions;
+  /** Observes every request sent (tracing); a request's own `observer` takes its place. */
+  readonly onRequest?: RequestObserver;
 }
 
 /** Per-request options. */
 export interface RequestOptions {
   /** Aborting rejects the pending request with the signal's reason (the server is not told). */
   readonly signal?: AbortSignal;
+  /** Observes this request instead of the connection's `onRequest` (each attempt of a retried one). */
+  readonly observer?: RequestObserver;
 }
+
+/** W3C Trace Context, sent as a request's `trace` member so the server can continue the trace. */
+export interface W3cTraceContext {
+  readonly traceparent?: string | null;
+  readonly tracestate?: string | null;
+}
+
+/** One observed request: the trace context to send with it, and a call when it settles. */
+export interface RequestObservation {
+  /** Sent as the request's `trace` member; nothing is sent when undefined. */
+  readonly trace?: W3cTraceContext;
+  /** Called once when the request settles; `error` is undefined when a result came back. */
+  end(error?: unknown): void;
+}
+
+/**
+ * Called as each request is written (before the write); may return a {@link RequestObservation}.
+ * Sees the method only, never the params. A throw is ignored: the request goes out unobserved.
+ */
+export type RequestObserver = (method: string) => RequestObservation | undefined;
 
 /** Called with every notification; known methods arrive validated. */
 export type NotificationListener = (notification: ServerNotification) => void;
@@ -71,6 +96,9 @@ export class ProtocolConnection {
   private readonly pending = new Set<PendingRequest>();
   private readonly onProtocolError: (error: ProtocolError) => void;
   private readonly retry: Required<OverloadRetryOptions>;
+  private readonly onRequest: RequestObserver | undefined;
+  /** The trace context of the request being handed to vscode-jsonrpc, which writes it synchronously. */
+  private outgoingTrace: W3cTraceContext | undefined;
   private closedWith: unknown;
   /**
    * Messages handed to vscode-jsonrpc and not yet handled by it. It handles one message per
@@ -89,6 +117,7 @@ export class ProtocolConnection {
       initialDelayMs: options.overloadRetry?.initialDelayMs ?? 100,
       maxDelayMs: options.overloadRetry?.maxDelayMs ?? 2000,
     };
+    this.onRequest = options.onRequest;
     this.serverRequests = new ServerRequestRegistry(this.onProtocolError);
     this.connection = createMessageConnection(
       watchResponses(
@@ -102,7 +131,7 @@ export class ProtocolConnection {
           ),
         (method, params) => this.dispatchDirectly(method, params),
       ),
-      watchRequests(options.writer, this.outstandingIds),
+      watchRequests(options.writer, this.outstandingIds, () => this.outgoingTrace),
       this.logger(),
     );
     this.connection.onNotification((method, params) => {
@@ -140,7 +169,7 @@ export class ProtocolConnection {
     }
     for (let attempt = 1; ; attempt++) {
       try {
-        const raw = await this.sendRaw(method, params, options.signal);
+        const raw = await this.sendRaw(method, params, options.signal, options.observer);
         return parseResult(method, definition.result, raw) as ClientRequestResult<M>;
       } catch (error) {
         if (!(error instanceof RpcError) || error.rpcCode !== SERVER_OVERLOADED_CODE) throw error;
@@ -157,12 +186,14 @@ export class ProtocolConnection {
 
   /**
    * Sends a request of any method without schema checks; the raw result is returned as is.
-   * For methods codex-rpc does not model; prefer {@link request}.
+   * For methods codex-rpc does not model; prefer {@link request}. `observer` takes the place of
+   * the connection's `onRequest` for this request.
    */
-  sendRaw(method: string, params: unknown, signal?: AbortSignal): Promise<unknown> {
+  sendRaw(method: string, params: unknown, signal?: AbortSignal, observer?: RequestObserver): Promise<unknown> {
     if (this.closedWith !== undefined) return Promise.reject(this.closedWith);
     signal?.throwIfAborted();
-    return new Promise((resolve, reject) => {
+    const observation = observe(observer ?? this.onRequest, method);
+    const answered = new Promise<unknown>((resolve, reject) => {
       const entry: PendingRequest = { reject };
       const onAbort = () => settle(() => reject(signal?.reason));
       const settle = (action: () => void) => {
@@ -173,7 +204,13 @@ export class ProtocolConnection {
       entry.reject = (error) => settle(() => reject(error));
       this.pending.add(entry);
       signal?.addEventListener("abort", onAbort, { once: true });
-      const sent = params === undefined ? this.connection.sendRequest(method) : this.connection.sendRequest(method, params);
+      this.outgoingTrace = observation?.trace;
+      let sent: Promise<unknown>;
+      try {
+        sent = params === undefined ? this.connection.sendRequest(method) : this.connection.sendRequest(method, params);
+      } finally {
+        this.outgoingTrace = undefined;
+      }
       sent.then(
         (result) => {
           this.handedOver();
@@ -186,6 +223,17 @@ export class ProtocolConnection {
         },
       );
     });
+    if (!observation) return answered;
+    return answered.then(
+      (result) => {
+        endObservation(observation);
+        return result;
+      },
+      (error: unknown) => {
+        endObservation(observation, error);
+        throw error;
+      },
+    );
   }
 
   /** Sends a notification (e.g. `initialized`). */
@@ -307,8 +355,8 @@ function watchResponses(
   };
 }
 
-/** A writer that remembers the ids of the requests it writes. */
-function watchRequests(writer: MessageWriter, outstanding: Set<string | number>): MessageWriter {
+/** A writer that remembers the ids of the requests it writes, and adds their trace context. */
+function watchRequests(writer: MessageWriter, outstanding: Set<string | number>, traceOf: () => W3cTraceContext | undefined): MessageWriter {
   return {
     onError: writer.onError,
     onClose: writer.onClose,
@@ -316,10 +364,32 @@ function watchRequests(writer: MessageWriter, outstanding: Set<string | number>)
     end: () => writer.end(),
     write: (message) => {
       const m = message as { id?: string | number | null; method?: unknown };
-      if (typeof m.method === "string" && m.id !== undefined && m.id !== null) outstanding.add(m.id);
+      if (typeof m.method === "string" && m.id !== undefined && m.id !== null) {
+        outstanding.add(m.id);
+        const trace = traceOf();
+        if (trace) return writer.write({ ...message, trace } as Message);
+      }
       return writer.write(message);
     },
   };
+}
+
+/** The observation of one request; an observer that throws leaves the request unobserved. */
+function observe(observer: RequestObserver | undefined, method: string): RequestObservation | undefined {
+  if (!observer) return undefined;
+  try {
+    return observer(method);
+  } catch {
+    return undefined;
+  }
+}
+
+function endObservation(observation: RequestObservation | undefined, error?: unknown): void {
+  try {
+    observation?.end(error);
+  } catch {
+    // An observer's failure never changes the request's outcome.
+  }
 }
 
 function parseResult(method: string, schema: z.ZodType, raw: unknown): unknown {
