@@ -44,7 +44,9 @@ export {
   parseAgentConfig,
   REASONING_EFFORTS,
   resolveCodexBinary,
+  SPAN_ATTRIBUTES,
   structuredOutput,
+  TRACER_NAME,
 } from "./codex/index.ts";
 export type {
   ApprovalDecision,
@@ -68,6 +70,8 @@ export type {
   CodexBackendConfig,
   CodexBackendState,
   CodexBinarySource,
+  CodexTracing,
+  CodexTracingOption,
   DecidedBy,
   ParsedAgentConfig,
   ResolvedCodexBinary,

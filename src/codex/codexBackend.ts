@@ -17,6 +17,7 @@ import { approvalAnswer, defaultAnswer, isApprovalMethod } from "./approvals.ts"
 import { checkBackendConfig } from "./backendConfigSchema.ts";
 import { LivenessMonitor, type LivenessProbeOptions } from "./livenessMonitor.ts";
 import { childEnvironment, resolveCodexBinary, type ResolvedCodexBinary } from "./resolveCodexBinary.ts";
+import { CodexTracing, type CodexTracingOption } from "./tracing.ts";
 
 /** How long a server with a broken stdin or stdout gets to exit on its own before SIGTERM, in ms. */
 const BROKEN_PIPE_GRACE_MS = 500;
@@ -64,6 +65,13 @@ export interface CodexBackendConfig {
    * the watch off (an unanswered turn/interrupt still retires the backend).
    */
   readonly livenessProbe?: LivenessProbeOptions | false;
+  /**
+   * OpenTelemetry spans for turns and requests, with W3C trace context sent on each request.
+   * Default: the global tracer of `@opentelemetry/api` when that optional package can be loaded
+   * (a no-op until the application registers a provider); `{ tracer }` uses that tracer; `false`
+   * turns it off. Prompts, answers and message text are never recorded.
+   */
+  readonly tracing?: CodexTracingOption;
   /** Spawns the process; for tests. Default: cross-spawn. */
   readonly spawn?: ChildProcessTransportOptions["spawn"];
 }
@@ -109,6 +117,7 @@ export class CodexBackend implements AsyncDisposable {
   private readonly globalListeners = new Set<(notification: ServerNotification) => void>();
   private readonly exitListeners = new Set<(error: AgentError) => void>();
   private readonly liveness: LivenessMonitor;
+  private tracingValue: CodexTracing = CodexTracing.OFF;
 
   /** Checks `config` at once (INVALID_CONFIG naming the option); spawns nothing until start(). */
   constructor(readonly config: CodexBackendConfig = {}) {
@@ -140,6 +149,11 @@ export class CodexBackend implements AsyncDisposable {
   /** What the server answered to `initialize`. */
   get initializeResult(): InitializeResult | undefined {
     return this.initializeResultValue;
+  }
+
+  /** How this backend traces (off until started; see `CodexBackendConfig.tracing`). */
+  get tracing(): CodexTracing {
+    return this.tracingValue;
   }
 
   /** The process id, while running. */
@@ -282,6 +296,8 @@ export class CodexBackend implements AsyncDisposable {
   }
 
   private async startProcess(): Promise<this> {
+    // Before anything is spawned: tracing asked for without @opentelemetry/api is INVALID_CONFIG.
+    this.tracingValue = await CodexTracing.create(this.config.tracing);
     // The binary is looked for in the environment the child gets (CODEX_BIN, PATH), not the caller's.
     const childEnv = childEnvironment(this.config);
     const binary = resolveCodexBinary({ codexBin: this.config.codexBin, env: childEnv });
@@ -316,6 +332,7 @@ export class CodexBackend implements AsyncDisposable {
       writer: failingOnExit(transport.writer, stopBroken, exited),
       onProtocolError: (error) => this.config.onProtocolError?.(this.redactProtocolError(error)),
       ...(this.config.overloadRetry ? { overloadRetry: this.config.overloadRetry } : {}),
+      ...(this.tracingValue.onRequest ? { onRequest: this.tracingValue.onRequest } : {}),
     });
     this.connectionValue = connection;
     this.wire(connection);
