@@ -9,7 +9,7 @@ import { after, before, describe, it } from "node:test";
 import { trace } from "@opentelemetry/api";
 import { BasicTracerProvider, InMemorySpanExporter, SimpleSpanProcessor, type ReadableSpan } from "@opentelemetry/sdk-trace-base";
 import { SPAN_ATTRIBUTES } from "../../src/codex/tracing.ts";
-import { AgentError } from "../../src/errors.ts";
+import { AgentError, RpcError } from "../../src/errors.ts";
 import { defaultResponder, type LoopbackModelResponder } from "../../src/testing/loopbackModel.ts";
 import { startRealCodex, type RealCodex } from "../helpers/realCodex.ts";
 
@@ -20,10 +20,11 @@ const FAILURE_TEXT = "model-failure-text-marker-77c2";
 const COMMAND_MARKER = "command-marker-9d4f";
 
 /** A responder that fails the turn whose prompt asks for it, and echoes (or runs) the rest. */
-const respond: LoopbackModelResponder = (request) =>
-  request.lastUserText?.startsWith("fail") && request.functionCallOutputs.length === 0
-    ? { type: "fail", code: "server_error", message: FAILURE_TEXT }
-    : defaultResponder(request);
+const respond: LoopbackModelResponder = (request) => {
+  if (request.functionCallOutputs.length === 0 && request.lastUserText?.startsWith("fail")) return { type: "fail", code: "server_error", message: FAILURE_TEXT };
+  if (request.lastUserText?.startsWith("hang")) return { type: "hang" };
+  return defaultResponder(request);
+};
 
 function tracerSetup() {
   const exporter = new InMemorySpanExporter();
@@ -146,6 +147,41 @@ describe("tracing with a tracer given", () => {
     assert.equal(turn.attributes[SPAN_ATTRIBUTES.threadId], runner.threadId);
     for (const span of exporter.getFinishedSpans()) assert.equal(spanText(span).includes(FAILURE_TEXT), false, spanText(span));
     assert.match((await runner.turn("again")).assistantText, /again/);
+  });
+
+  it("a turn past its deadline is an ERROR span with TURN_TIMEOUT, its turn/interrupt a child span", async () => {
+    exporter.reset();
+    const runner = await codex.runner();
+    const requests = codex.model.requests.length;
+    await assert.rejects(runner.turn("hang on", { timeoutSeconds: 1 }), (error: unknown) => error instanceof AgentError && error.code === "TURN_TIMEOUT");
+    assert.ok(codex.model.requests.length > requests, "the model was asked");
+    const spans = exporter.getFinishedSpans();
+    const turn = named(spans, "codex.turn")[0];
+    assert.ok(turn);
+    assert.equal(turn.status.message, "TURN_TIMEOUT");
+    assert.equal(turn.attributes[SPAN_ATTRIBUTES.errorCode], "TURN_TIMEOUT");
+    const interrupt = named(spans, "codex.rpc turn/interrupt");
+    assert.equal(interrupt.length, 1, spans.map((span) => span.name).join());
+    assert.ok(childOf(interrupt[0]!, turn));
+    assert.match((await runner.turn("after the deadline")).assistantText, /after the deadline/);
+  });
+
+  it("a request answered with an error is an ERROR span with the JSON-RPC code and no message", async () => {
+    exporter.reset();
+    const missing = "00000000-0000-4000-8000-000000000000";
+    const error = await codex.factory.backend.connection.request("thread/read", { threadId: missing }).then(
+      () => assert.fail("thread/read of an unknown thread should fail"),
+      (failure: unknown) => failure,
+    );
+    assert.ok(error instanceof RpcError, String(error));
+    const span = named(exporter.getFinishedSpans(), "codex.rpc thread/read")[0];
+    assert.ok(span);
+    assert.equal(span.parentSpanContext, undefined, "outside a turn: a root span");
+    assert.equal(span.status.code, 2 /* ERROR */);
+    assert.equal(span.status.message, "RPC");
+    assert.equal(span.attributes[SPAN_ATTRIBUTES.rpcErrorCode], error.rpcCode);
+    assert.equal(spanText(span).includes(error.rpcMessage), false, spanText(span));
+    assert.equal(spanText(span).includes(missing), false, "params are never recorded");
   });
 });
 
