@@ -163,6 +163,8 @@ export class CodexTracing {
       if (known.threadId !== undefined) attributes[SPAN_ATTRIBUTES.threadId] = known.threadId;
       if (known.model !== undefined) attributes[SPAN_ATTRIBUTES.model] = known.model;
       const span = tracer.startSpan(`codex.${kind}`, { kind: api.SpanKind.INTERNAL, attributes }, api.context.active());
+      // A no-op tracer with nothing to propagate (no provider registered): nothing to do per turn.
+      if (!span.isRecording() && !api.trace.isSpanContextValid(span.spanContext())) return undefined;
       return new TurnTrace(api, span, tracer);
     } catch {
       return undefined;
@@ -172,13 +174,15 @@ export class CodexTracing {
 
 /** Requests as client spans under `parent()`, their context sent as the request's trace member. */
 function requestObserver(api: OpenTelemetryApi, tracer: Tracer, parent: () => Context): RequestObserver {
-  return (method): RequestObservation => {
+  return (method): RequestObservation | undefined => {
     const span = tracer.startSpan(
       `codex.rpc ${method}`,
       { kind: api.SpanKind.CLIENT, attributes: { [SPAN_ATTRIBUTES.rpcSystem]: "jsonrpc", [SPAN_ATTRIBUTES.rpcMethod]: method } },
       parent(),
     );
     const trace = traceContextOf(api, span.spanContext());
+    // Nothing recorded and nothing to send (a no-op tracer): leave the request alone.
+    if (!trace && !span.isRecording()) return undefined;
     return {
       ...(trace ? { trace } : {}),
       end: (error) => {
