@@ -196,15 +196,11 @@ export class CodexAgentRunner implements AgentRunner {
     const active = this.active;
     if (!active || active.adoptFirstTurn) throw new AgentError("NO_ACTIVE_TURN", "There is no running turn to steer; send the text as a new turn instead.");
     const turnId = await active.started;
-    await (await this.liveConnection()).request(
-      "turn/steer",
-      {
-        threadId: this.threadIdValue!,
-        expectedTurnId: turnId,
-        input: [{ type: "text", text, text_elements: [] }],
-      },
-      this.requestOptions(),
-    );
+    await (await this.liveConnection()).request("turn/steer", {
+      threadId: this.threadIdValue!,
+      expectedTurnId: turnId,
+      input: [{ type: "text", text, text_elements: [] }],
+    }, this.requestOptions());
   }
 
   /** Forks the conversation into a new runner (`thread/fork`); this one is unchanged. */
@@ -357,16 +353,12 @@ export class CodexAgentRunner implements AgentRunner {
     const connection = await this.liveConnection();
     // The caller has been told the turn ended (deadline, abort, close): start nothing.
     signal.throwIfAborted();
-    const { turn } = await connection.request(
-      "turn/start",
-      {
-        threadId,
-        input: [{ type: "text", text: prompt, text_elements: [] }],
-        ...(this.config.reasoningEffort ? { effort: this.config.reasoningEffort } : {}),
-        ...(outputSchema ? { outputSchema } : {}),
-      },
-      this.requestOptions(),
-    );
+    const { turn } = await connection.request("turn/start", {
+      threadId,
+      input: [{ type: "text", text: prompt, text_elements: [] }],
+      ...(this.config.reasoningEffort ? { effort: this.config.reasoningEffort } : {}),
+      ...(outputSchema ? { outputSchema } : {}),
+    }, this.requestOptions());
     return turn.id;
   }
 
