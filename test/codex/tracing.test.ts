@@ -83,6 +83,32 @@ describe("tracing without @opentelemetry/api", () => {
     });
     assert.equal(loaded, false);
     assert.equal((await CodexTracing.create(undefined, async () => api)).enabled, true);
+    assert.equal((await CodexTracing.create(true, async () => api)).enabled, true);
+  });
+
+  it("a tracer that throws never fails a turn: startTurn gives no trace, a span whose methods throw is ended quietly", async () => {
+    const throwing = { startSpan: () => { throw new Error("tracer bug"); }, startActiveSpan: () => { throw new Error("tracer bug"); } } as unknown as api.Tracer;
+    const tracing = await CodexTracing.create({ tracer: throwing }, async () => api);
+    assert.equal(tracing.startTurn("turn", {}), undefined);
+    const real = new BasicTracerProvider().getTracer("t");
+    const brokenSpans = {
+      startSpan: (...args: Parameters<api.Tracer["startSpan"]>) => {
+        const span = real.startSpan(...args);
+        return Object.assign(span, {
+          isRecording: () => true,
+          setAttributes: () => {
+            throw new Error("span bug");
+          },
+          end: () => {
+            throw new Error("span bug");
+          },
+        });
+      },
+    } as unknown as api.Tracer;
+    const turn = (await CodexTracing.create({ tracer: brokenSpans }, async () => api)).startTurn("turn", {});
+    assert.ok(turn);
+    turn.end({ failed: true, error: new AgentError("TURN_FAILED", "x") });
+    turn.end({ failed: false });
   });
 
   it("the backend config refuses a tracing value that is not a boolean or { tracer }", () => {
