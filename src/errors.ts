@@ -84,7 +84,9 @@ export function describeExit(exit: Pick<ProcessExitInfo, "exitCode" | "signal">)
 
 function withStderr(message: string, stderrTail: string): string {
   const tail = stderrTail.trim();
-  return tail ? `${message}\n--- stderr (tail) ---\n${tail}` : message;
+  if (tail) return `${message}\n--- stderr (tail) ---\n${tail}`;
+  // The message points at a tail; with none, say so rather than point at nothing.
+  return message.replace(/Check the stderr tail below(, or |; )?/, (_match, rest?: string) => (rest ? "It wrote nothing to stderr; " : "It wrote nothing to stderr"));
 }
 
 /** The backend process could not be started or did not complete the handshake. */

@@ -10,7 +10,7 @@ import { runConformance, DEFAULT_CHECK_TURN_TIMEOUT_SECONDS, type ConformanceRep
 import { defaultProtocolJsonDir } from "./check/protocolValidator.ts";
 import { diffBinarySchema, type SchemaChange } from "./check/schemaDiff.ts";
 import { SCENARIOS } from "./check/scenarios.ts";
-import { colorsFor, errorMessage, EXIT_FAILURE, EXIT_OK, UsageError, writeJsonLine, type CliIo } from "./io.ts";
+import { BackendUnusableError, cliMessage, colorsFor, errorMessage, EXIT_FAILURE, EXIT_OK, writeJsonLine, type CliIo } from "./io.ts";
 import type { CommandContext } from "./main.ts";
 
 const run = promisify(execFile);
@@ -35,7 +35,8 @@ export async function checkBinary(options: CheckOptions): Promise<number> {
   try {
     binary = resolveCodexBinary({ ...(options.codexBin ? { codexBin: options.codexBin } : {}), env: io.env }).path;
   } catch (error) {
-    throw new UsageError(errorMessage(error));
+    // No binary is "codex could not be started" (exit 3), as in `run`.
+    throw new BackendUnusableError(cliMessage(errorMessage(error)));
   }
   const protocolDir = defaultProtocolJsonDir();
   const header: CheckHeader = {

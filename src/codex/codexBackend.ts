@@ -14,6 +14,7 @@ import { notificationThreadId, type ServerNotification } from "../protocol/serve
 import { SERVER_REQUESTS, type ServerRequestMethod } from "../protocol/serverRequests.ts";
 import { startChildProcess, type ChildProcessTransport, type ChildProcessTransportOptions } from "../transport/childProcessTransport.ts";
 import { approvalAnswer, defaultAnswer, isApprovalMethod } from "./approvals.ts";
+import { withDebugLogging } from "./debugLog.ts";
 import { checkBackendConfig } from "./backendConfigSchema.ts";
 import { LivenessMonitor, type LivenessProbeOptions } from "./livenessMonitor.ts";
 import { childEnvironment, resolveCodexBinary, type ResolvedCodexBinary } from "./resolveCodexBinary.ts";
@@ -119,6 +120,9 @@ export class CodexBackend implements AsyncDisposable {
   private readonly liveness: LivenessMonitor;
   private tracingValue: CodexTracing = CodexTracing.OFF;
 
+  /** Work that needs the process while no request is pending: running turns ({@link hold}). */
+  private holds = 0;
+
   /** Checks `config` at once (INVALID_CONFIG naming the option); spawns nothing until start(). */
   constructor(readonly config: CodexBackendConfig = {}) {
     checkBackendConfig(config);
@@ -134,6 +138,31 @@ export class CodexBackend implements AsyncDisposable {
       },
       (reason) => this.retire(reason),
     );
+  }
+
+  /**
+   * Keeps the process referenced (the caller's event loop alive) until disposed, for work that
+   * waits on the server without a pending request (a running turn). While the backend is
+   * running with no request pending and nothing held, its process and pipes are unreferenced,
+   * so a script that forgot `close()` still exits; the app-server then sees its stdin close.
+   */
+  hold(): Disposable {
+    this.holds++;
+    this.updateKeepAlive();
+    let released = false;
+    return {
+      dispose: () => {
+        if (released) return;
+        released = true;
+        this.holds--;
+        this.updateKeepAlive();
+      },
+    };
+  }
+
+  private updateKeepAlive(): void {
+    const idle = this.stateValue === "running" && this.holds === 0 && (this.connectionValue?.pendingRequestCount ?? 0) === 0;
+    this.transport?.keepAlive(!idle);
   }
 
   /** Current lifecycle state. */
@@ -191,6 +220,7 @@ export class CodexBackend implements AsyncDisposable {
     if (this.closing) return this.closing;
     const wasState = this.stateValue;
     this.stateValue = "closed";
+    this.updateKeepAlive(); // referenced again until the process has stopped
     const error = new AgentError("CLOSED", "The codex backend was closed while this was pending.");
     this.closing = (async () => {
       if (wasState !== "exited") this.gone(error);
@@ -310,13 +340,15 @@ export class CodexBackend implements AsyncDisposable {
     ];
     const env = { ...binary.env, ...childEnv };
     this.redactor = createRedactor({ env });
+    const logHooks = withDebugLogging(this.config, () => this.redactor);
     const transport = startChildProcess({
       command: binary.path,
       args,
       env,
       checkMessage: checkEnvelope,
-      ...(this.config.onTraffic ? trafficHooks(this.config.onTraffic) : {}),
-      ...(this.config.onStderrLine ? { onStderrLine: this.config.onStderrLine } : {}),
+      // CODEX_RPC_DEBUG adds redacted logging to stderr here (debugLog.ts).
+      ...(logHooks.onTraffic ? trafficHooks(logHooks.onTraffic) : {}),
+      ...(logHooks.onStderrLine ? { onStderrLine: logHooks.onStderrLine } : {}),
       ...(this.config.spawn ? { spawn: this.config.spawn } : {}),
     });
     this.transport = transport;
@@ -332,6 +364,7 @@ export class CodexBackend implements AsyncDisposable {
       writer: failingOnExit(transport.writer, stopBroken, exited),
       onProtocolError: (error) => this.config.onProtocolError?.(this.redactProtocolError(error)),
       ...(this.config.overloadRetry ? { overloadRetry: this.config.overloadRetry } : {}),
+      onPendingChange: () => this.updateKeepAlive(),
       ...(this.tracingValue.onRequest ? { onRequest: this.tracingValue.onRequest } : {}),
     });
     this.connectionValue = connection;
@@ -383,6 +416,7 @@ export class CodexBackend implements AsyncDisposable {
       throw new AgentError("CLOSED", "The codex backend was closed while it was starting.");
     }
     this.stateValue = "running";
+    this.updateKeepAlive();
     return this;
   }
 

@@ -45,6 +45,8 @@ export interface ProtocolConnectionOptions {
   /** Called for every message that broke the protocol (bad frame, bad params, unknown response id). */
   readonly onProtocolError?: (error: ProtocolError) => void;
   readonly overloadRetry?: OverloadRetryOptions;
+  /** Called when the number of requests awaiting an answer changes (the backend keeps its process referenced meanwhile). */
+  readonly onPendingChange?: (pending: number) => void;
   /** Observes every request sent (tracing); a request's own `observer` takes its place. */
   readonly onRequest?: RequestObserver;
 }
@@ -96,6 +98,7 @@ export class ProtocolConnection {
   private readonly pending = new Set<PendingRequest>();
   private readonly onProtocolError: (error: ProtocolError) => void;
   private readonly retry: Required<OverloadRetryOptions>;
+  private readonly onPendingChange: ((pending: number) => void) | undefined;
   private readonly onRequest: RequestObserver | undefined;
   /** The trace context of the request being handed to vscode-jsonrpc, which writes it synchronously. */
   private outgoingTrace: W3cTraceContext | undefined;
@@ -112,6 +115,7 @@ export class ProtocolConnection {
 
   constructor(options: ProtocolConnectionOptions) {
     this.onProtocolError = options.onProtocolError ?? (() => {});
+    this.onPendingChange = options.onPendingChange;
     this.retry = {
       maxAttempts: options.overloadRetry?.maxAttempts ?? 5,
       initialDelayMs: options.overloadRetry?.initialDelayMs ?? 100,
@@ -197,12 +201,13 @@ export class ProtocolConnection {
       const entry: PendingRequest = { reject };
       const onAbort = () => settle(() => reject(signal?.reason));
       const settle = (action: () => void) => {
-        this.pending.delete(entry);
+        if (this.pending.delete(entry)) this.onPendingChange?.(this.pending.size);
         signal?.removeEventListener("abort", onAbort);
         action();
       };
       entry.reject = (error) => settle(() => reject(error));
       this.pending.add(entry);
+      this.onPendingChange?.(this.pending.size);
       signal?.addEventListener("abort", onAbort, { once: true });
       this.outgoingTrace = observation?.trace;
       let sent: Promise<unknown>;
