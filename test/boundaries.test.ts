@@ -33,7 +33,7 @@ const RULES: Record<string, { ours: string[]; packages: RegExp }> = {
   transport: { ours: ["transport", "errors"], packages: /^(node:.*|cross-spawn|vscode-jsonrpc(\/node)?)$/ },
   protocol: { ours: ["protocol", "errors"], packages: /^(zod|vscode-jsonrpc(\/node)?)$/ },
   agent: { ours: ["agent", "errors"], packages: /^$/ },
-  // @opentelemetry/api: types only (codex/tracing.ts loads it with a dynamic import; see test/codex/tracing.test.ts).
+  // @opentelemetry/api: types only (codex/tracing.ts loads it on demand; see test/codex/tracing.test.ts).
   codex: { ours: ["codex", "agent", "protocol", "transport", "errors"], packages: /^(node:(fs|path|module|os)|vscode-jsonrpc(\/node)?|zod|@opentelemetry\/api)$/ },
   // testing/ uses codex/'s input checks, so the fake refuses exactly what the adapter refuses.
   testing: { ours: ["testing", "agent", "codex", "errors"], packages: /^node:(?!child_process).*$/ },

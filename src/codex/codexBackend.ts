@@ -327,7 +327,7 @@ export class CodexBackend implements AsyncDisposable {
 
   private async startProcess(): Promise<this> {
     // Before anything is spawned: tracing asked for without @opentelemetry/api is INVALID_CONFIG.
-    this.tracingValue = await CodexTracing.create(this.config.tracing);
+    this.tracingValue = CodexTracing.create(this.config.tracing);
     // The binary is looked for in the environment the child gets (CODEX_BIN, PATH), not the caller's.
     const childEnv = childEnvironment(this.config);
     const binary = resolveCodexBinary({ codexBin: this.config.codexBin, env: childEnv });

@@ -1,8 +1,10 @@
 /**
  * OpenTelemetry tracing of turns and JSON-RPC requests, and the only module that knows
- * OpenTelemetry. `@opentelemetry/api` is an optional peer dependency: it is imported with a
- * dynamic `import()` when a backend starts, and codex-rpc works the same without it (types are
- * `import type` only, so nothing loads it at run time otherwise).
+ * OpenTelemetry. `@opentelemetry/api` is an optional peer dependency: it is loaded on demand
+ * when a backend starts (a guarded `require`, synchronous, so that start() still spawns at once),
+ * and codex-rpc works the same without it; types are `import type` only, so nothing else loads
+ * it. (Mixing its CommonJS build with an application's ES module build is safe: the API keeps
+ * its registrations on a process-wide global.)
  *
  * A turn is a span ("codex.turn", "codex.compact" for a compaction) holding ids, model, status
  * and token usage; each request is a client span ("codex.rpc METHOD") and its W3C trace context
@@ -11,6 +13,7 @@
  * recorded by its AgentError code only, since messages can quote model output or the server's
  * text.
  */
+import { createRequire } from "node:module";
 import type { Attributes, Context, Span, SpanContext, Tracer } from "@opentelemetry/api";
 import { AgentError, InvalidConfigError, RpcError } from "../errors.ts";
 import type { TokenUsageBreakdown, Turn } from "../protocol/common.ts";
@@ -46,17 +49,22 @@ export const SPAN_ATTRIBUTES = {
   rpcErrorCode: "rpc.jsonrpc.error_code",
 } as const;
 
-/** The package name, in a variable so bundlers leave the optional import alone. */
+/** The package name, in a variable so bundlers leave the optional dependency alone. */
 const OPENTELEMETRY_API_MODULE = "@opentelemetry/api";
-let apiLoad: Promise<OpenTelemetryApi | undefined> | undefined;
+/** The loaded API, null once it was found missing; undefined until first asked for. */
+let loadedApi: OpenTelemetryApi | null | undefined;
 
-/** Imports `@opentelemetry/api` once per process; undefined when it cannot be loaded. */
-export function loadOpenTelemetryApi(): Promise<OpenTelemetryApi | undefined> {
-  apiLoad ??= import(OPENTELEMETRY_API_MODULE).then(
-    (module: OpenTelemetryApi & { default?: OpenTelemetryApi }) => (module.trace ? module : module.default),
-    () => undefined,
-  );
-  return apiLoad;
+/** Loads `@opentelemetry/api` once per process; undefined when it cannot be loaded. */
+export function loadOpenTelemetryApi(): OpenTelemetryApi | undefined {
+  if (loadedApi === undefined) {
+    try {
+      const module = createRequire(import.meta.url)(OPENTELEMETRY_API_MODULE) as OpenTelemetryApi | undefined;
+      loadedApi = typeof module?.trace?.getTracer === "function" ? module : null;
+    } catch {
+      loadedApi = null;
+    }
+  }
+  return loadedApi ?? undefined;
 }
 
 /** What a turn span records when it ends; only ids, names and numbers. */
@@ -135,9 +143,14 @@ export class CodexTracing {
    * The tracing a backend config asks for. Throws InvalidConfigError (field `tracing`) when
    * tracing was asked for explicitly and `@opentelemetry/api` cannot be loaded.
    */
-  static async create(option: CodexTracingOption | undefined, loadApi: () => Promise<OpenTelemetryApi | undefined> = loadOpenTelemetryApi): Promise<CodexTracing> {
+  static create(option: CodexTracingOption | undefined, loadApi: () => OpenTelemetryApi | undefined = loadOpenTelemetryApi): CodexTracing {
     if (option === false) return CodexTracing.OFF;
-    const api = await loadApi().catch(() => undefined);
+    let api: OpenTelemetryApi | undefined;
+    try {
+      api = loadApi();
+    } catch {
+      api = undefined;
+    }
     if (!api) {
       if (option === undefined) return CodexTracing.OFF;
       throw new InvalidConfigError(

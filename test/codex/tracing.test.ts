@@ -59,7 +59,7 @@ describe("tracing without @opentelemetry/api", () => {
     });
     const report = JSON.parse(stdout.trim().split("\n").at(-1)!) as Record<string, unknown>;
     assert.deepEqual(report, {
-      apiResolvable: false,
+      apiResolvable: { import: false, require: false },
       answer: "You said: hello (turn 1)",
       traceMembers: 0,
       tracingEnabled: false,
@@ -68,27 +68,27 @@ describe("tracing without @opentelemetry/api", () => {
   });
 
   it("CodexTracing.create: off when the API is missing and nothing was asked; INVALID_CONFIG when it was; false never loads it", async () => {
-    const missing = async () => undefined;
-    const off = await CodexTracing.create(undefined, missing);
+    const missing = () => undefined;
+    const off = CodexTracing.create(undefined, missing);
     assert.equal(off.enabled, false);
     assert.equal(off.onRequest, undefined);
     assert.equal(off.startTurn("turn", {}), undefined);
     for (const option of [true, { tracer: new BasicTracerProvider().getTracer("t") }]) {
-      await assert.rejects(CodexTracing.create(option, missing), (error: unknown) => error instanceof InvalidConfigError && error.field === "tracing" && /npm install @opentelemetry\/api/.test(error.message));
+      assert.throws(() => CodexTracing.create(option, missing), (error: unknown) => error instanceof InvalidConfigError && error.field === "tracing" && /npm install @opentelemetry\/api/.test(error.message));
     }
     let loaded = false;
-    await CodexTracing.create(false, async () => {
+    CodexTracing.create(false, () => {
       loaded = true;
       return api;
     });
     assert.equal(loaded, false);
-    assert.equal((await CodexTracing.create(undefined, async () => api)).enabled, true);
-    assert.equal((await CodexTracing.create(true, async () => api)).enabled, true);
+    assert.equal((CodexTracing.create(undefined, () => api)).enabled, true);
+    assert.equal((CodexTracing.create(true, () => api)).enabled, true);
   });
 
   it("a tracer that throws never fails a turn: startTurn gives no trace, a span whose methods throw is ended quietly", async () => {
     const throwing = { startSpan: () => { throw new Error("tracer bug"); }, startActiveSpan: () => { throw new Error("tracer bug"); } } as unknown as api.Tracer;
-    const tracing = await CodexTracing.create({ tracer: throwing }, async () => api);
+    const tracing = CodexTracing.create({ tracer: throwing }, () => api);
     assert.equal(tracing.startTurn("turn", {}), undefined);
     const real = new BasicTracerProvider().getTracer("t");
     const brokenSpans = {
@@ -105,7 +105,7 @@ describe("tracing without @opentelemetry/api", () => {
         });
       },
     } as unknown as api.Tracer;
-    const turn = (await CodexTracing.create({ tracer: brokenSpans }, async () => api)).startTurn("turn", {});
+    const turn = (CodexTracing.create({ tracer: brokenSpans }, () => api)).startTurn("turn", {});
     assert.ok(turn);
     turn.end({ failed: true, error: new AgentError("TURN_FAILED", "x") });
     turn.end({ failed: false });
