@@ -38,7 +38,7 @@ try {
     const found = shipped(pattern);
     if (found.length) problems.push(`the tarball holds ${found.length} file(s) like ${found[0]}: ${why}`);
   }
-  for (const needed of ["dist/index.js", "dist/cli/main.js", "dist/testing/index.js", "protocol/json/ServerNotification.json", "protocol/VERSION"]) {
+  for (const needed of ["dist/index.js", "dist/cli/main.js", "dist/testing/index.js", "protocol/json/ServerNotification.json", "protocol/VERSION", "protocol/stableClientRequests.schema.json"]) {
     if (!files.includes(needed)) problems.push(`the tarball lacks ${needed}`);
   }
   const tarball = path.join(work, info.filename);

@@ -171,10 +171,19 @@ export class ProtocolConnection {
         method,
       );
     }
+    return this.requestParsed(method, params, (raw) => parseResult(method, definition.result, raw) as ClientRequestResult<M>, options);
+  }
+
+  /**
+   * Sends a request of any method, hands its raw result to `parse` (which validates it and
+   * throws a ProtocolError when it does not fit), and retries like {@link request} while the
+   * server answers "overloaded". Params are sent as given: check them before.
+   */
+  async requestParsed<T>(method: string, params: unknown, parse: (raw: unknown) => T, options: RequestOptions = {}): Promise<T> {
     for (let attempt = 1; ; attempt++) {
       try {
         const raw = await this.sendRaw(method, params, options.signal, options.observer);
-        return parseResult(method, definition.result, raw) as ClientRequestResult<M>;
+        return parse(raw);
       } catch (error) {
         if (!(error instanceof RpcError) || error.rpcCode !== SERVER_OVERLOADED_CODE) throw error;
         if (attempt >= this.retry.maxAttempts) {
