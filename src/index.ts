@@ -63,7 +63,9 @@ export {
   parseAgentConfig,
   REASONING_EFFORTS,
   resolveCodexBinary,
+  SPAN_ATTRIBUTES,
   structuredOutput,
+  TRACER_NAME,
 } from "./codex/index.ts";
 export type {
   ApprovalDecision,
@@ -92,6 +94,8 @@ export type {
   CodexBackendConfig,
   CodexBackendState,
   CodexBinarySource,
+  CodexTracing,
+  CodexTracingOption,
   DecidedBy,
   ParsedAgentConfig,
   ReconnectOptions,

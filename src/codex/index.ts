@@ -21,3 +21,5 @@ export { DEFAULT_PROBE_AFTER_SILENCE_SECONDS, DEFAULT_PROBE_TIMEOUT_SECONDS } fr
 export type { LivenessProbeOptions } from "./livenessMonitor.ts";
 export { childEnvironment, resolveCodexBinary } from "./resolveCodexBinary.ts";
 export type { CodexBinarySource, ResolvedCodexBinary, ResolveCodexBinaryOptions } from "./resolveCodexBinary.ts";
+export { SPAN_ATTRIBUTES, TRACER_NAME } from "./tracing.ts";
+export type { CodexTracing, CodexTracingOption } from "./tracing.ts";
