@@ -58,6 +58,7 @@ export type {
   UserInputHandler,
   UserInputQuestion,
   CodexAgentSessionFactoryOptions,
+  CodexFactoryRunnerOptions,
   CodexBackendConfig,
   CodexBackendState,
   CodexBinarySource,

@@ -83,7 +83,7 @@ export class CodexAgentRunner implements AgentRunner {
 
   /** Parses `config` at once; throws InvalidConfigError (code INVALID_CONFIG) for a bad value. */
   constructor(
-    private backend: CodexBackend,
+    private backendValue: CodexBackend,
     config: AgentConfig,
     private readonly options: CodexAgentRunnerOptions = {},
   ) {
@@ -92,10 +92,15 @@ export class CodexAgentRunner implements AgentRunner {
     if (typeof approvals === "string" && !APPROVAL_DECISIONS.includes(approvals)) {
       throw new InvalidConfigError("approvals", `approvals "${approvals}" is not a decision; allowed: ${APPROVAL_DECISIONS.join(", ")}, or a handler function.`);
     }
-    if (options.tools?.length && !backend.config.experimentalApi) {
+    if (options.tools?.length && !backendValue.config.experimentalApi) {
       throw new InvalidConfigError("tools", "Dynamic tools need the experimental API: create the backend with { experimentalApi: true }.");
     }
     if (options.resumeThreadId !== undefined) this.threadIdValue = options.resumeThreadId;
+  }
+
+  /** The backend this conversation lives on now (after its backend died: the replacement, from its next use on). */
+  get backend(): CodexBackend {
+    return this.backendValue;
   }
 
   /** The conversation (thread) id: once the first turn has started it, or the one being resumed. */
@@ -412,7 +417,7 @@ export class CodexAgentRunner implements AgentRunner {
     if (provider && (this.backend.state === "exited" || this.backend.state === "closed")) {
       const next = await provider();
       if (next !== this.backend) {
-        this.backend = next;
+        this.backendValue = next;
         this.route?.dispose();
         this.route = undefined;
         this.threadLoaded = false;

@@ -6,7 +6,7 @@ export { OutputInvalidError, structuredOutput } from "./structuredOutput.ts";
 export type { StructuredOutput } from "./structuredOutput.ts";
 export type { TurnStreamChunk } from "./turnStream.ts";
 export { CodexAgentSessionFactory } from "./codexAgentSessionFactory.ts";
-export type { CodexAgentSessionFactoryOptions } from "./codexAgentSessionFactory.ts";
+export type { CodexAgentSessionFactoryOptions, CodexFactoryRunnerOptions } from "./codexAgentSessionFactory.ts";
 export { CodexBackend, DEFAULT_CLIENT_INFO, DEFAULT_START_TIMEOUT_SECONDS } from "./codexBackend.ts";
 export type { CodexBackendConfig, CodexBackendState, ThreadRoute, TrafficDirection } from "./codexBackend.ts";
 export { parseAgentConfig } from "./agentConfig.ts";
