@@ -72,6 +72,7 @@ export interface CodexTurnResult<T = unknown> extends AgentTurnResult {
 export class CodexAgentRunner implements AgentRunner {
   /** The parsed configuration of this conversation. */
   readonly config: ParsedAgentConfig;
+  private backendValue: CodexBackend;
   private threadIdValue: string | undefined;
   private threadLoaded = false;
   private threadStarting: Promise<string> | undefined;
@@ -83,16 +84,17 @@ export class CodexAgentRunner implements AgentRunner {
 
   /** Parses `config` at once; throws InvalidConfigError (code INVALID_CONFIG) for a bad value. */
   constructor(
-    private backendValue: CodexBackend,
+    backend: CodexBackend,
     config: AgentConfig,
     private readonly options: CodexAgentRunnerOptions = {},
   ) {
+    this.backendValue = backend;
     this.config = parseAgentConfig(config);
     const approvals = options.approvals;
     if (typeof approvals === "string" && !APPROVAL_DECISIONS.includes(approvals)) {
       throw new InvalidConfigError("approvals", `approvals "${approvals}" is not a decision; allowed: ${APPROVAL_DECISIONS.join(", ")}, or a handler function.`);
     }
-    if (options.tools?.length && !backendValue.config.experimentalApi) {
+    if (options.tools?.length && !backend.config.experimentalApi) {
       throw new InvalidConfigError("tools", "Dynamic tools need the experimental API: create the backend with { experimentalApi: true }.");
     }
     if (options.resumeThreadId !== undefined) this.threadIdValue = options.resumeThreadId;
