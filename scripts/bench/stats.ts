@@ -1,81 +1,61 @@
-/** Small statistics and process-memory helpers for the benchmarks. */
-import { readdirSync, readFileSync } from "node:fs";
+/** Order statistics for the benchmarks: medians with quartiles, and their Markdown rendering. */
 
-/** Median and quartiles of a sample. */
+/** A sample summarised: median, quartiles, extremes and size. */
 export interface Summary {
   readonly median: number;
   readonly p25: number;
   readonly p75: number;
+  readonly min: number;
+  readonly max: number;
   readonly n: number;
 }
 
+/** The `q` quantile of sorted values, linearly interpolated (q in 0..1). */
+function quantile(sorted: readonly number[], q: number): number {
+  if (sorted.length === 0) return Number.NaN;
+  const position = q * (sorted.length - 1);
+  const below = Math.floor(position);
+  const above = Math.min(sorted.length - 1, below + 1);
+  return sorted[below]! + (sorted[above]! - sorted[below]!) * (position - below);
+}
+
+/** Median, p25, p75, min and max of `values` (NaN for an empty sample). */
 export function summarise(values: readonly number[]): Summary {
   const sorted = [...values].sort((a, b) => a - b);
-  const at = (q: number) => sorted[Math.min(sorted.length - 1, Math.floor(q * (sorted.length - 1) + 0.5))]!;
-  return { median: at(0.5), p25: at(0.25), p75: at(0.75), n: sorted.length };
-}
-
-export function formatMs(s: Summary): string {
-  return `${s.median.toFixed(1)} ms (${s.p25.toFixed(1)}–${s.p75.toFixed(1)})`;
-}
-
-/** Resident memory of a process in bytes (Linux), 0 if it is gone. */
-function rssOf(pid: number): number {
-  try {
-    const match = /VmRSS:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, "utf8"));
-    return match ? Number(match[1]) * 1024 : 0;
-  } catch {
-    return 0;
-  }
-}
-
-/** Pids of every descendant of `root`. */
-function descendants(root: number): number[] {
-  const children = new Map<number, number[]>();
-  for (const entry of readdirSync("/proc")) {
-    if (!/^\d+$/.test(entry)) continue;
-    try {
-      const stat = readFileSync(`/proc/${entry}/stat`, "utf8");
-      const ppid = Number(stat.slice(stat.lastIndexOf(")") + 2).split(" ")[1]);
-      const list = children.get(ppid) ?? [];
-      list.push(Number(entry));
-      children.set(ppid, list);
-    } catch {
-      // gone meanwhile
-    }
-  }
-  const out: number[] = [];
-  const walk = (pid: number) => {
-    for (const child of children.get(pid) ?? []) {
-      out.push(child);
-      walk(child);
-    }
-  };
-  walk(root);
-  return out;
-}
-
-/**
- * Samples the summed RSS of this process's descendants that did not exist when sampling began
- * (so long-lived processes of other measurements do not count), every `intervalMs` until
- * stopped; returns the peak.
- */
-export function sampleChildrenRss(intervalMs = 15): { stop(): number } {
-  let peak = 0;
-  const existing = new Set(descendants(process.pid));
-  const sample = () => {
-    const total = descendants(process.pid)
-      .filter((pid) => !existing.has(pid))
-      .reduce((sum, pid) => sum + rssOf(pid), 0);
-    if (total > peak) peak = total;
-  };
-  sample();
-  const timer = setInterval(sample, intervalMs);
   return {
-    stop() {
-      clearInterval(timer);
-      sample();
-      return peak;
-    },
+    median: quantile(sorted, 0.5),
+    p25: quantile(sorted, 0.25),
+    p75: quantile(sorted, 0.75),
+    min: sorted[0] ?? Number.NaN,
+    max: sorted.at(-1) ?? Number.NaN,
+    n: sorted.length,
   };
+}
+
+/** Per-round ratios `a[i] / b[i]` of two paired samples (taken in the same round). */
+export function pairedRatios(a: readonly number[], b: readonly number[]): number[] {
+  return a.map((value, i) => value / b[i]!);
+}
+
+/** `12.3 ms (11.9–13.0)`: median with p25–p75, in milliseconds. */
+export function formatMs(s: Summary): string {
+  const digits = s.median >= 100 ? 0 : 1;
+  return `${s.median.toFixed(digits)} ms (${s.p25.toFixed(digits)}–${s.p75.toFixed(digits)})`;
+}
+
+/** `1.02× (0.98–1.05)`: a ratio's median with p25–p75. */
+export function formatRatio(s: Summary): string {
+  return `${s.median.toFixed(2)}× (${s.p25.toFixed(2)}–${s.p75.toFixed(2)})`;
+}
+
+/** `123.4 MB (120.0–130.2)`: bytes as MB (2^20), median with p25–p75. */
+export function formatMb(s: Summary): string {
+  const mb = (bytes: number) => (bytes / 2 ** 20).toFixed(1);
+  return `${mb(s.median)} MB (${mb(s.p25)}–${mb(s.p75)})`;
+}
+
+/** `612k msg/s (598k–630k)`: a rate's median with p25–p75. */
+export function formatRate(s: Summary): string {
+  const k = (value: number) => `${(value / 1000).toFixed(0)}k`;
+  return `${k(s.median)} msg/s (${k(s.p25)}–${k(s.p75)})`;
 }
