@@ -20,6 +20,7 @@ export const AGENT_ERROR_CODES = [
   "CLOSED",
   "OUTPUT_INVALID",
   "NO_ACTIVE_TURN",
+  "INVALID_INPUT",
 ] as const;
 
 /** One of {@link AGENT_ERROR_CODES}. */
@@ -51,6 +52,18 @@ export class InvalidConfigError extends AgentError {
     options?: AgentErrorOptions,
   ) {
     super("INVALID_CONFIG", message, options);
+  }
+}
+
+/** A turn input (prompt, outputSchema, steer text...) was rejected before any byte was sent; `field` names it. */
+export class InvalidInputError extends AgentError {
+  override readonly name = "InvalidInputError";
+  constructor(
+    readonly field: string,
+    message: string,
+    options?: AgentErrorOptions,
+  ) {
+    super("INVALID_INPUT", message, options);
   }
 }
 

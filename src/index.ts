@@ -19,6 +19,7 @@ export {
   BackendExitedError,
   BackendStartError,
   InvalidConfigError,
+  InvalidInputError,
   ProtocolError,
   RpcError,
   TurnFailedError,
@@ -36,7 +37,9 @@ export {
   DEFAULT_INTERRUPT_SETTLE_SECONDS,
   DEFAULT_START_TIMEOUT_SECONDS,
   OutputInvalidError,
+  childEnvironment,
   parseAgentConfig,
+  REASONING_EFFORTS,
   resolveCodexBinary,
   structuredOutput,
 } from "./codex/index.ts";

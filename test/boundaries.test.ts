@@ -34,7 +34,8 @@ const RULES: Record<string, { ours: string[]; packages: RegExp }> = {
   protocol: { ours: ["protocol", "errors"], packages: /^(zod|vscode-jsonrpc(\/node)?)$/ },
   agent: { ours: ["agent", "errors"], packages: /^$/ },
   codex: { ours: ["codex", "agent", "protocol", "transport", "errors"], packages: /^(node:(fs|path|module|os)|vscode-jsonrpc(\/node)?|zod)$/ },
-  testing: { ours: ["testing", "agent", "errors"], packages: /^node:(?!child_process).*$/ },
+  // testing/ uses codex/'s input checks, so the fake refuses exactly what the adapter refuses.
+  testing: { ours: ["testing", "agent", "codex", "errors"], packages: /^node:(?!child_process).*$/ },
   cli: { ours: ["cli", "index", "protocol", "testing"], packages: /.*/ },
 };
 

@@ -48,12 +48,6 @@ export function mcpConfigKey(overrides: readonly string[]): string {
   return JSON.stringify(normalMcpSet(overrides));
 }
 
-/** True when `config` spawns its app-server (stdio), rather than reaching one over a socket. */
-export function spawnsProcess(config: CodexBackendConfig): boolean {
-  const endpoint = endpointOf(config);
-  return endpoint === undefined || endpoint === "stdio";
-}
-
 /**
  * The config of the local stdio backend for an MCP set: `base` (the factory's first config) with
  * its MCP overrides replaced by the set (sorted), and without endpoint or credentials.

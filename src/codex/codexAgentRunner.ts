@@ -11,13 +11,13 @@ import type { AgentConfig, AgentRunner, AgentTurnEvent, AgentTurnOptions, AgentT
 import { AgentError, InvalidConfigError, ProtocolError, TurnFailedError } from "../errors.ts";
 import type { TokenUsageBreakdown, Turn } from "../protocol/common.ts";
 import { notificationTurnId, type ServerNotification } from "../protocol/serverNotifications.ts";
-import { parseAgentConfig, threadSettingsFromConfig, type ParsedAgentConfig } from "./agentConfig.ts";
-import { APPROVAL_DECISIONS } from "./approvals.ts";
+import { checkWorkingDirectory, parseAgentConfig, threadSettingsFromConfig, type ParsedAgentConfig } from "./agentConfig.ts";
+import { checkRunnerOptions, checkText, checkTurnOptions, spawnsLocally } from "./optionChecks.ts";
 import type { CodexBackend, ThreadRoute } from "./codexBackend.ts";
 import type { ProtocolConnection } from "../protocol/protocolConnection.ts";
 import { createActiveTurn, rejectOnAbort, type ActiveTurn } from "./activeTurn.ts";
 import { answerServerRequest, dynamicToolSpecs, type RequestHandlerOptions } from "./requestHandlers.ts";
-import { isZodSchema, structuredOutput, type StructuredOutput } from "./structuredOutput.ts";
+import type { StructuredOutput } from "./structuredOutput.ts";
 import { TurnStreamQueue, type TurnStreamChunk } from "./turnStream.ts";
 
 /** Default time to wait for an interrupted turn to report completion, in seconds. */
@@ -90,10 +90,8 @@ export class CodexAgentRunner implements AgentRunner {
   ) {
     this.backendValue = backend;
     this.config = parseAgentConfig(config);
-    const approvals = options.approvals;
-    if (typeof approvals === "string" && !APPROVAL_DECISIONS.includes(approvals)) {
-      throw new InvalidConfigError("approvals", `approvals "${approvals}" is not a decision; allowed: ${APPROVAL_DECISIONS.join(", ")}, or a handler function.`);
-    }
+    checkRunnerOptions(options);
+    if (spawnsLocally(backend.config)) checkWorkingDirectory(this.config.workingDirectory);
     if (options.tools?.length && !backend.config.experimentalApi) {
       throw new InvalidConfigError("tools", "Dynamic tools need the experimental API: create the backend with { experimentalApi: true }.");
     }
@@ -153,6 +151,7 @@ export class CodexAgentRunner implements AgentRunner {
 
   /** Adds input to the running turn (`turn/steer`); NO_ACTIVE_TURN when none runs. */
   async steer(text: string): Promise<void> {
+    checkText("text", text);
     const active = this.active;
     if (!active || active.adoptFirstTurn) throw new AgentError("NO_ACTIVE_TURN", "There is no running turn to steer; send the text as a new turn instead.");
     const turnId = await active.started;
@@ -206,11 +205,10 @@ export class CodexAgentRunner implements AgentRunner {
     if (this.active) {
       throw new AgentError("RUNNER_BUSY", "A turn is already running on this runner. Wait for it, or use another runner for concurrent work.");
     }
-    const timeoutSeconds = checkTurnOptions(prompt, options);
+    const { timeoutSeconds, output } = checkTurnOptions(prompt, options);
     if (options.signal?.aborted) {
       throw new AgentError("ABORTED", "The turn's signal was already aborted; no turn was started.", { cause: options.signal.reason });
     }
-    const output = isZodSchema(options.outputSchema) ? structuredOutput(options.outputSchema) : undefined;
     const stop = new AbortController();
     const active = createActiveTurn({
       timeoutSeconds,
@@ -431,17 +429,4 @@ export class CodexAgentRunner implements AgentRunner {
   private portConfig(): AgentConfig {
     return Object.fromEntries(Object.entries(this.config).filter(([, value]) => value !== undefined)) as unknown as AgentConfig;
   }
-}
-
-function checkTurnOptions(prompt: string, options: CodexTurnOptions): number {
-  if (typeof prompt !== "string") throw new InvalidConfigError("prompt", `The prompt must be a string (got ${typeof prompt}).`);
-  const timeoutSeconds = options.timeoutSeconds ?? DEFAULT_TURN_TIMEOUT_SECONDS;
-  if (typeof timeoutSeconds !== "number" || !Number.isFinite(timeoutSeconds) || timeoutSeconds <= 0) {
-    throw new InvalidConfigError("timeoutSeconds", `timeoutSeconds must be a positive number of seconds (got ${String(options.timeoutSeconds)}).`);
-  }
-  const schema = options.outputSchema;
-  if (schema !== undefined && (typeof schema !== "object" || schema === null || Array.isArray(schema))) {
-    throw new InvalidConfigError("outputSchema", "outputSchema must be a JSON Schema object or a zod schema.");
-  }
-  return timeoutSeconds;
 }

@@ -9,10 +9,11 @@
  */
 import type { AgentConfig, AgentSessionFactory } from "../agent/port.ts";
 import { AgentError, InvalidConfigError } from "../errors.ts";
-import { chooseSlot, checkMcpConfigOverrides, combinedError, mcpBackendConfig, mcpConfigKey, normalMcpSet, slotLabel, spawnsProcess } from "./backendPlacement.ts";
+import { chooseSlot, checkMcpConfigOverrides, combinedError, mcpBackendConfig, mcpConfigKey, normalMcpSet, slotLabel } from "./backendPlacement.ts";
 import { BackendSlot, type BackendSlotOptions } from "./backendSlot.ts";
 import { CodexAgentRunner, type CodexAgentRunnerOptions } from "./codexAgentRunner.ts";
 import type { CodexBackend, CodexBackendConfig } from "./codexBackend.ts";
+import { checkFactoryOptions, checkRunnerOptions, spawnsLocally } from "./optionChecks.ts";
 
 /** Options of a {@link CodexAgentSessionFactory} beyond the backends' configs. */
 export interface CodexAgentSessionFactoryOptions {
@@ -54,6 +55,7 @@ export class CodexAgentSessionFactory implements AgentSessionFactory {
     private readonly options: CodexAgentSessionFactoryOptions = {},
   ) {
     const configs = checkConfigs(config);
+    checkFactoryOptions(options);
     this.slotOptions = {
       respawn: options.respawn !== false,
       closed: () => this.closed,
@@ -119,9 +121,11 @@ export class CodexAgentSessionFactory implements AgentSessionFactory {
    * config is checked first (INVALID_CONFIG names the field). When the chosen backend fails to
    * start, the next is tried; rejects when none can take the conversation.
    */
-  async runner(config: AgentConfig, options: CodexFactoryRunnerOptions = {}): Promise<CodexAgentRunner> {
+  async runner(config: AgentConfig, options?: CodexFactoryRunnerOptions): Promise<CodexAgentRunner> {
+    const isBag = typeof options === "object" && options !== null;
+    const { mcpConfigOverrides, ...runnerOptions }: CodexFactoryRunnerOptions = isBag ? options : {};
+    checkRunnerOptions(isBag ? runnerOptions : options);
     if (this.closed) throw closedError();
-    const { mcpConfigOverrides, ...runnerOptions } = options;
     const pool = mcpConfigOverrides === undefined ? { slots: this.configured } : this.mcpPool(checkMcpConfigOverrides(mcpConfigOverrides));
     const failures: { slot: BackendSlot; error: unknown }[] = [];
     const tried = new Set<BackendSlot>();
@@ -165,7 +169,7 @@ export class CodexAgentSessionFactory implements AgentSessionFactory {
    */
   private mcpPool(overrides: readonly string[]): { slots: readonly BackendSlot[]; fresh?: BackendSlot; key?: string } {
     const key = mcpConfigKey(overrides);
-    const matching = this.configured.filter((slot) => spawnsProcess(slot.config) && mcpConfigKey(slot.config.mcpConfigOverrides ?? []) === key);
+    const matching = this.configured.filter((slot) => spawnsLocally(slot.config) && mcpConfigKey(slot.config.mcpConfigOverrides ?? []) === key);
     if (matching.length > 0) return { slots: matching };
     const existing = this.mcpSlots.get(key);
     if (existing) return { slots: [existing] };

@@ -13,7 +13,8 @@ import { notificationThreadId, type ServerNotification } from "../protocol/serve
 import { SERVER_REQUESTS, type ServerRequestMethod } from "../protocol/serverRequests.ts";
 import { startChildProcess, type ChildProcessTransport, type ChildProcessTransportOptions } from "../transport/childProcessTransport.ts";
 import { approvalAnswer, defaultAnswer, isApprovalMethod } from "./approvals.ts";
-import { resolveCodexBinary, type ResolvedCodexBinary } from "./resolveCodexBinary.ts";
+import { checkBackendConfig } from "./backendConfigSchema.ts";
+import { childEnvironment, resolveCodexBinary, type ResolvedCodexBinary } from "./resolveCodexBinary.ts";
 
 /** How long a server with a broken stdin or stdout gets to exit on its own before SIGTERM, in ms. */
 const BROKEN_PIPE_GRACE_MS = 500;
@@ -99,7 +100,10 @@ export class CodexBackend implements AsyncDisposable {
   private readonly globalListeners = new Set<(notification: ServerNotification) => void>();
   private readonly exitListeners = new Set<(error: AgentError) => void>();
 
-  constructor(readonly config: CodexBackendConfig = {}) {}
+  /** Checks `config` at once (INVALID_CONFIG naming the option); spawns nothing until start(). */
+  constructor(readonly config: CodexBackendConfig = {}) {
+    checkBackendConfig(config);
+  }
 
   /** Current lifecycle state. */
   get state(): CodexBackendState {
@@ -205,7 +209,9 @@ export class CodexBackend implements AsyncDisposable {
   }
 
   private async startProcess(): Promise<this> {
-    const binary = resolveCodexBinary({ codexBin: this.config.codexBin, env: this.config.env ?? process.env });
+    // The binary is looked for in the environment the child gets (CODEX_BIN, PATH), not the caller's.
+    const childEnv = childEnvironment(this.config);
+    const binary = resolveCodexBinary({ codexBin: this.config.codexBin, env: childEnv });
     this.binaryValue = binary;
     const args = [
       ...binary.prefixArgs,
@@ -213,8 +219,7 @@ export class CodexBackend implements AsyncDisposable {
       ...(this.config.configOverrides ?? []).flatMap((override) => ["-c", override]),
       "app-server",
     ];
-    const inherited = this.config.inheritEnv === false ? {} : process.env;
-    const env = { ...binary.env, ...inherited, ...this.config.env };
+    const env = { ...binary.env, ...childEnv };
     this.redactor = createRedactor({ env });
     const transport = startChildProcess({
       command: binary.path,

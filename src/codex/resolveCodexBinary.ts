@@ -25,8 +25,22 @@ export interface ResolvedCodexBinary {
 /** Inputs of {@link resolveCodexBinary}. */
 export interface ResolveCodexBinaryOptions {
   readonly codexBin?: string;
-  /** Environment to read CODEX_BIN and PATH from; default process.env. */
+  /** Environment to read CODEX_BIN and PATH from (the child's: see {@link childEnvironment}); default process.env. */
   readonly env?: Readonly<Record<string, string | undefined>>;
+}
+
+/**
+ * The environment a backend's child gets, before the bundled launcher's variables: the caller's
+ * (`parentEnv`, default process.env) with `env` over it, or only `env` when `inheritEnv` is
+ * false. The binary is resolved from this same environment, so `CODEX_BIN` and `PATH` mean
+ * what they mean to the child. A variable set to undefined in `env` is left out.
+ */
+export function childEnvironment(
+  config: { readonly env?: Readonly<Record<string, string | undefined>>; readonly inheritEnv?: boolean },
+  parentEnv: Readonly<Record<string, string | undefined>> = process.env,
+): Record<string, string> {
+  const merged: Record<string, string | undefined> = { ...(config.inheritEnv === false ? {} : parentEnv), ...config.env };
+  return Object.fromEntries(Object.entries(merged).filter((entry): entry is [string, string] => entry[1] !== undefined));
 }
 
 const TARGET_TRIPLES: Readonly<Record<string, string>> = {

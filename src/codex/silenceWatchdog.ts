@@ -1,7 +1,10 @@
+import { MAX_TIMER_MS } from "./checkSupport.ts";
+
 /**
  * An optional watchdog for a turn: fires when the turn has had no traffic for `silenceMs`
  * while no handler is pending. Activity only stamps a time (cheap on a flood of deltas); the
- * single timer re-arms itself for what is left when it wakes early. Timers are unref'd.
+ * single timer re-arms itself for what is left when it wakes early, and waits at most
+ * {@link MAX_TIMER_MS} at a time (a longer silence is a chain of timers). Timers are unref'd.
  */
 export class SilenceWatchdog {
   private lastActivity = performance.now();
@@ -41,13 +44,14 @@ export class SilenceWatchdog {
   }
 
   private arm(ms: number): void {
+    // Node fires a longer delay after 1 ms; waking early only re-arms for what is left.
     this.timer = setTimeout(() => {
       const quietFor = performance.now() - this.lastActivity;
       if (quietFor >= this.silenceMs) {
         this.done = true;
         this.onSilence();
       } else this.arm(this.silenceMs - quietFor);
-    }, ms);
+    }, Math.min(MAX_TIMER_MS, ms));
     this.timer.unref();
   }
 }

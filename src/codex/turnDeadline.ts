@@ -1,7 +1,10 @@
+import { MAX_TIMER_MS } from "./checkSupport.ts";
+
 /**
  * A turn's deadline that can be paused: time the turn spends waiting on the caller's approval
- * or input handlers does not count against its timeout. The timer is unref'd, so a pending
- * deadline never keeps the process alive on its own.
+ * or input handlers does not count against its timeout. A deadline longer than a Node timer holds
+ * (about 24.8 days) is a chain of timers, each at most {@link MAX_TIMER_MS}. The timer is unref'd,
+ * so a pending deadline never keeps the process alive on its own.
  */
 export class TurnDeadline {
   private remainingMs: number;
@@ -41,10 +44,17 @@ export class TurnDeadline {
 
   private arm(): void {
     this.startedAt = performance.now();
+    // Node fires a longer delay after 1 ms: wait as long as a timer holds, then for the rest.
+    const segmentMs = Math.min(MAX_TIMER_MS, Math.max(0, this.remainingMs));
     this.timer = setTimeout(() => {
+      if (this.remainingMs > segmentMs) {
+        this.remainingMs -= segmentMs;
+        this.arm();
+        return;
+      }
       this.done = true;
       this.onExpire();
-    }, Math.max(0, this.remainingMs));
+    }, segmentMs);
     this.timer.unref();
   }
 }

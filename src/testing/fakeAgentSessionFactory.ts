@@ -1,11 +1,16 @@
 /**
  * A scripted {@link AgentSessionFactory} that never starts codex: the seam downstream code
  * mocks in its own tests. It keeps the port's contract (one turn at a time per runner,
- * timeouts, aborts, close) so code tested against it behaves the same on the real adapter.
+ * timeouts, aborts, close) so code tested against it behaves the same on the real adapter, and
+ * it checks configs, options and inputs with the adapter's own check functions: what production
+ * refuses, the fake refuses, with the same code and field.
  */
-import { DEFAULT_TURN_TIMEOUT_SECONDS } from "../agent/defaults.ts";
 import type { AgentConfig, AgentRunner, AgentSessionFactory, AgentTurnOptions, AgentTurnResult } from "../agent/port.ts";
 import { AgentError, InvalidConfigError, TurnTimeoutError } from "../errors.ts";
+import { checkWorkingDirectory, parseAgentConfig } from "../codex/agentConfig.ts";
+import type { CodexAgentRunnerOptions } from "../codex/codexAgentRunner.ts";
+import { checkRunnerOptions, checkTurnOptions } from "../codex/optionChecks.ts";
+import { TurnDeadline } from "../codex/turnDeadline.ts";
 
 /** What a scripted turn gets to decide its answer. */
 export interface FakeTurnContext {
@@ -53,6 +58,9 @@ export class FakeAgentSessionFactory implements AgentSessionFactory {
   private state: "new" | "started" | "closed" = "new";
 
   constructor(private readonly options: FakeAgentSessionFactoryOptions = {}) {
+    if (options === null || typeof options !== "object" || (options.replies !== undefined && !Array.isArray(options.replies)) || (options.respond !== undefined && typeof options.respond !== "function")) {
+      throw new InvalidConfigError("options", "FakeAgentSessionFactory takes { replies?: array, respond?: function }.");
+    }
     this.queue = [...(options.replies ?? [])];
   }
 
@@ -75,22 +83,26 @@ export class FakeAgentSessionFactory implements AgentSessionFactory {
     return this.close();
   }
 
-  async runner(config: AgentConfig): Promise<AgentRunner> {
-    if (typeof config?.workingDirectory !== "string" || config.workingDirectory === "") {
-      throw new InvalidConfigError("workingDirectory", "AgentConfig.workingDirectory must be a non-empty path.");
-    }
+  /**
+   * Makes a scripted conversation. The config (and runner options, when given) are checked
+   * exactly as CodexAgentSessionFactory checks them, the working directory included.
+   */
+  async runner(config: AgentConfig, options?: CodexAgentRunnerOptions): Promise<AgentRunner> {
+    checkWorkingDirectory(parseAgentConfig(config).workingDirectory);
+    checkRunnerOptions(options);
     await this.start();
     const runnerIndex = this.configs.push(config) - 1;
     let turnIndex = 0;
     let busy = false;
     const turn = async (prompt: string, options: AgentTurnOptions = {}): Promise<AgentTurnResult> => {
       if (busy) throw new AgentError("RUNNER_BUSY", "A turn is already running on this runner.");
+      const { timeoutSeconds } = checkTurnOptions(prompt, options);
       if (this.state === "closed") throw new AgentError("CLOSED", "The factory was closed.");
       busy = true;
       try {
         const record = { runnerIndex, turnIndex: turnIndex++, prompt, options, config };
         this.turns.push(record);
-        return await this.serve(record, options);
+        return await this.serve(record, options, timeoutSeconds);
       } finally {
         busy = false;
       }
@@ -98,10 +110,12 @@ export class FakeAgentSessionFactory implements AgentSessionFactory {
     return { turn };
   }
 
-  private async serve(record: FakeTurnRecord, options: AgentTurnOptions): Promise<AgentTurnResult> {
-    const timeoutSeconds = options.timeoutSeconds ?? DEFAULT_TURN_TIMEOUT_SECONDS;
+  private async serve(record: FakeTurnRecord, options: AgentTurnOptions, timeoutSeconds: number): Promise<AgentTurnResult> {
     const stop = new AbortController();
-    const timer = setTimeout(() => stop.abort(new TurnTimeoutError(timeoutSeconds, undefined)), timeoutSeconds * 1000);
+    // The adapter's deadline: a timeout longer than a Node timer holds does not fire early here either.
+    const deadline = new TurnDeadline(timeoutSeconds * 1000, () => stop.abort(new TurnTimeoutError(timeoutSeconds, undefined)));
+    // The deadline's timer is unref'd (the real backend's child keeps a process alive); a fake turn must keep it alive itself.
+    const keepAlive = setInterval(() => {}, 2 ** 31 - 1);
     const onAbort = () => stop.abort(new AgentError("ABORTED", "The turn was aborted by the caller's signal.", { cause: options.signal?.reason }));
     if (options.signal?.aborted) onAbort();
     options.signal?.addEventListener("abort", onAbort, { once: true });
@@ -115,7 +129,8 @@ export class FakeAgentSessionFactory implements AgentSessionFactory {
       if (reply instanceof Error) throw reply;
       return typeof reply === "string" ? { assistantText: reply, events: [] } : reply;
     } finally {
-      clearTimeout(timer);
+      deadline.cancel();
+      clearInterval(keepAlive);
       options.signal?.removeEventListener("abort", onAbort);
     }
   }

@@ -1,3 +1,4 @@
+import { tmpdir } from "node:os";
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
 import { turnWithRepair } from "../../src/agent/turnWithRepair.ts";
@@ -6,7 +7,7 @@ import { FakeAgentSessionFactory } from "../../src/testing/fakeAgentSessionFacto
 describe("turnWithRepair (on the fake factory: it depends only on the port)", () => {
   it("sends repair prompts on the same runner until the check passes", async () => {
     await using factory = new FakeAgentSessionFactory({ respond: ({ turnIndex }) => `attempt ${turnIndex + 1}` });
-    const runner = await factory.runner({ workingDirectory: "/w" });
+    const runner = await factory.runner({ workingDirectory: tmpdir() });
     const outcome = await turnWithRepair(runner, "write the file", {
       check: (result) => (result.assistantText === "attempt 3" ? { ok: true } : { ok: false, problems: `not yet (${result.assistantText})` }),
       repairPrompt: (problems, attempt) => `repair ${attempt}: ${problems}`,
@@ -22,7 +23,7 @@ describe("turnWithRepair (on the fake factory: it depends only on the port)", ()
 
   it("stops after maxAttempts and reports every problem", async () => {
     await using factory = new FakeAgentSessionFactory();
-    const runner = await factory.runner({ workingDirectory: "/w" });
+    const runner = await factory.runner({ workingDirectory: tmpdir() });
     const outcome = await turnWithRepair(runner, "p", { check: (_, attempt) => ({ ok: false, problems: `bad ${attempt}` }), maxAttempts: 2 });
     assert.equal(outcome.ok, false);
     assert.deepEqual(outcome.problems, ["bad 1", "bad 2"]);

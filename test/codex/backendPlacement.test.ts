@@ -5,9 +5,10 @@
  */
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
-import { chooseSlot, checkMcpConfigOverrides, combinedError, mcpBackendConfig, mcpConfigKey, slotLabel, spawnsProcess } from "../../src/codex/backendPlacement.ts";
+import { chooseSlot, checkMcpConfigOverrides, combinedError, mcpBackendConfig, mcpConfigKey, slotLabel } from "../../src/codex/backendPlacement.ts";
 import type { BackendSlot } from "../../src/codex/backendSlot.ts";
 import type { CodexBackendConfig } from "../../src/codex/codexBackend.ts";
+import { spawnsLocally } from "../../src/codex/optionChecks.ts";
 import { AgentError, InvalidConfigError } from "../../src/errors.ts";
 
 /** Just what chooseSlot reads of a slot. */
@@ -47,9 +48,9 @@ describe("backend placement", () => {
     const base = { codexBin: "/bin/codex", mcpConfigOverrides: ["old=1"], configOverrides: ["x=1"], endpoint: "ws://10.0.0.2:4500", auth: { token: "s3cret" } } as CodexBackendConfig;
     const config = mcpBackendConfig(base, ["z=1", "a=1"]);
     assert.deepEqual(config, { codexBin: "/bin/codex", mcpConfigOverrides: ["a=1", "z=1"], configOverrides: ["x=1"] });
-    assert.equal(spawnsProcess(config), true);
-    assert.equal(spawnsProcess(base), false);
-    assert.equal(spawnsProcess({ endpoint: "stdio" } as CodexBackendConfig), true);
+    assert.equal(spawnsLocally(config), true);
+    assert.equal(spawnsLocally(base), false);
+    assert.equal(spawnsLocally({ endpoint: "stdio" } as CodexBackendConfig), true);
   });
 
   it("labels name the place and endpoint, never a user, password, query or override", () => {

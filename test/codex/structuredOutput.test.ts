@@ -1,7 +1,10 @@
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
 import { z } from "zod";
-import { OutputInvalidError, structuredOutput } from "../../src/codex/structuredOutput.ts";
+import * as zm from "zod/mini";
+import { z as z3 } from "zod/v3";
+import { OutputInvalidError, prepareOutputSchema, structuredOutput } from "../../src/codex/structuredOutput.ts";
+import { InvalidInputError } from "../../src/errors.ts";
 
 describe("structuredOutput", () => {
   const Schema = z.object({
@@ -40,5 +43,64 @@ describe("structuredOutput", () => {
         return true;
       });
     }
+  });
+});
+
+describe("prepareOutputSchema", () => {
+  function refuses(schema: unknown, pattern: RegExp): void {
+    assert.throws(
+      () => prepareOutputSchema(schema),
+      (error: unknown) => {
+        assert.ok(error instanceof InvalidInputError, String(error));
+        assert.equal(error.code, "INVALID_INPUT");
+        assert.equal(error.field, "outputSchema");
+        assert.match(error.message, pattern);
+        return true;
+      },
+    );
+  }
+
+  it("passes a valid JSON Schema through as is, in draft 7 or 2020-12, the same schema twice included", () => {
+    const schema = { $id: "answer", type: "object", properties: { n: { type: "number" } }, required: ["n"], additionalProperties: false };
+    assert.equal(prepareOutputSchema(schema)?.jsonSchema, schema);
+    assert.equal(prepareOutputSchema({ ...schema })?.output, undefined, "a second schema with the same $id is no duplicate");
+    const modern = { $schema: "https://json-schema.org/draft/2020-12/schema", type: "object", $defs: { n: { type: "number" } }, properties: { n: { $ref: "#/$defs/n" } } };
+    assert.equal(prepareOutputSchema(modern)?.jsonSchema, modern);
+    assert.equal(prepareOutputSchema(undefined), undefined);
+  });
+
+  it("refuses a schema that is not one, with ajv's reason", () => {
+    refuses({ type: "bogus" }, /outputSchema\/type must be equal to one of the allowed values/);
+    refuses({ type: "object", required: "n" }, /required must be array/);
+    refuses({ type: "object", properties: { a: { $ref: "#/definitions/none" } } }, /can't resolve reference/);
+  });
+
+  it("refuses what is not JSON: arrays, cycles, functions, NaN, lone surrogates in values and keys", () => {
+    refuses([], /JSON Schema object or a zod 4 schema/);
+    refuses("{}", /JSON Schema object/);
+    const cyclic: Record<string, unknown> = {};
+    cyclic.items = cyclic;
+    refuses(cyclic, /outputSchema.items refers back to itself/);
+    refuses({ type: "string", default: () => "x" }, /outputSchema.default is a function/);
+    refuses({ type: "number", maximum: Number.NaN }, /NaN/);
+    refuses({ type: "string", description: "a\ud800" }, /description holds a lone UTF-16 surrogate/);
+    refuses({ type: "object", properties: { ["\udc00"]: { type: "string" } } }, /key .* lone UTF-16 surrogate/);
+    refuses({ type: "string", pattern: new RegExp("x") }, /instance of RegExp/);
+  });
+
+  it("refuses a zod 3 schema and says how to get a zod 4 one", () => {
+    refuses(z3.object({ a: z3.string() }), /codex-rpc needs zod 4 schemas.*zod 3.*npm install zod@\^4.*zod\/v4/);
+  });
+
+  it("refuses a zod schema that JSON Schema cannot hold with zod's reason, never a bare zod error", () => {
+    refuses(z.object({ when: z.date() }), /cannot become the JSON Schema.*Date cannot be represented/);
+    refuses(z.object({ n: z.bigint() }), /BigInt cannot be represented/);
+  });
+
+  it("takes a zod 4 schema from zod/mini too, and reads the answer back through it", () => {
+    const prepared = prepareOutputSchema(zm.object({ n: zm.number() }));
+    assert.ok(prepared?.output);
+    assert.deepEqual(prepared.output.parse('{"n":1}'), { n: 1 });
+    assert.throws(() => prepared.output!.parse('{"n":"x"}'), OutputInvalidError);
   });
 });

@@ -1,3 +1,4 @@
+import { tmpdir } from "node:os";
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
 import { AgentError } from "../../src/errors.ts";
@@ -9,7 +10,7 @@ describe("FakeAgentSessionFactory", () => {
       replies: ["first", { assistantText: "second", events: [{ kind: "commandExecution", summary: "$ ls", metadata: { exitCode: 0 } }] }],
       respond: ({ prompt, turnIndex }) => `echo ${turnIndex}: ${prompt}`,
     }).start();
-    const runner = await factory.runner({ workingDirectory: "/w" });
+    const runner = await factory.runner({ workingDirectory: tmpdir() });
     assert.equal((await runner.turn("a")).assistantText, "first");
     assert.equal((await runner.turn("b")).events[0]?.kind, "commandExecution");
     assert.equal((await runner.turn("c")).assistantText, "echo 2: c");
@@ -21,7 +22,7 @@ describe("FakeAgentSessionFactory", () => {
       respond: ({ prompt, signal }) =>
         prompt === "fail" ? new AgentError("TURN_FAILED", "scripted") : new Promise((resolve) => signal.addEventListener("abort", () => resolve("late"))),
     });
-    const runner = await factory.runner({ workingDirectory: "/w" });
+    const runner = await factory.runner({ workingDirectory: tmpdir() });
     const slow = runner.turn("slow", { timeoutSeconds: 0.05 });
     await assert.rejects(runner.turn("again"), (e: unknown) => e instanceof AgentError && e.code === "RUNNER_BUSY");
     await assert.rejects(slow, (e: unknown) => e instanceof AgentError && e.code === "TURN_TIMEOUT");
