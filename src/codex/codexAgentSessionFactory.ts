@@ -181,11 +181,11 @@ export class CodexAgentSessionFactory implements AgentSessionFactory {
 function checkConfigs(config: CodexBackendConfig | readonly CodexBackendConfig[]): readonly CodexBackendConfig[] {
   const configs: readonly unknown[] = Array.isArray(config) ? config : [config];
   if (configs.length === 0) {
-    throw new InvalidConfigError("config", "The factory needs at least one backend config; pass {} for the default local app-server.");
+    throw new InvalidConfigError("CodexBackendConfig", "The factory needs a CodexBackendConfig object, or a list of at least one; got an empty list. Pass {} for the default local app-server.");
   }
   configs.forEach((entry, index) => {
     if (typeof entry !== "object" || entry === null || Array.isArray(entry)) {
-      throw new InvalidConfigError("config", `Backend config #${index + 1} must be an object (a CodexBackendConfig), got ${entry === null ? "null" : typeof entry}.`);
+      throw new InvalidConfigError("CodexBackendConfig", `Backend config #${index + 1} of the list must be a CodexBackendConfig object, got ${entry === null ? "null" : Array.isArray(entry) ? "an array" : typeof entry}.`);
     }
   });
   return configs as readonly CodexBackendConfig[];

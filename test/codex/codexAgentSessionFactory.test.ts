@@ -130,7 +130,7 @@ describe("a factory over several backends (fake app-server)", { timeout: 60_000 
   });
 
   it("rejects a bad factory config at once: an empty list, an entry that is not an object", () => {
-    assert.throws(() => new CodexAgentSessionFactory([]), (error: unknown) => error instanceof InvalidConfigError && error.field === "config" && /at least one/.test(error.message));
-    assert.throws(() => new CodexAgentSessionFactory([good(), null as never]), (error: unknown) => error instanceof InvalidConfigError && /#2 must be an object/.test(error.message));
+    assert.throws(() => new CodexAgentSessionFactory([]), (error: unknown) => error instanceof InvalidConfigError && error.field === "CodexBackendConfig" && /at least one/.test(error.message));
+    assert.throws(() => new CodexAgentSessionFactory([good(), null as never]), (error: unknown) => error instanceof InvalidConfigError && /#2 of the list must be a CodexBackendConfig object, got null/.test(error.message));
   });
 });
