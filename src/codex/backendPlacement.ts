@@ -50,10 +50,10 @@ export function mcpConfigKey(overrides: readonly string[]): string {
 
 /**
  * The config of the local stdio backend for an MCP set: `base` (the factory's first config) with
- * its MCP overrides replaced by the set (sorted), and without endpoint or credentials.
+ * its MCP overrides replaced by the set (sorted), and without endpoint, credentials or reconnect policy.
  */
 export function mcpBackendConfig(base: CodexBackendConfig, overrides: readonly string[]): CodexBackendConfig {
-  const { endpoint: _endpoint, auth: _auth, ...local } = base as CodexBackendConfig & { readonly endpoint?: unknown; readonly auth?: unknown };
+  const { endpoint: _endpoint, auth: _auth, reconnect: _reconnect, ...local } = base as CodexBackendConfig & { readonly endpoint?: unknown; readonly auth?: unknown; readonly reconnect?: unknown };
   return { ...local, mcpConfigOverrides: normalMcpSet(overrides) };
 }
 

@@ -45,7 +45,7 @@ describe("backend placement", () => {
   });
 
   it("an MCP backend's config is the base with its set (sorted), local: no endpoint, no credentials", () => {
-    const base = { codexBin: "/bin/codex", mcpConfigOverrides: ["old=1"], configOverrides: ["x=1"], endpoint: "ws://10.0.0.2:4500", auth: { token: "s3cret" } } as CodexBackendConfig;
+    const base = { codexBin: "/bin/codex", mcpConfigOverrides: ["old=1"], configOverrides: ["x=1"], endpoint: "ws://10.0.0.2:4500", auth: { token: "s3cret" }, reconnect: { maxAttempts: 2 } } as CodexBackendConfig;
     const config = mcpBackendConfig(base, ["z=1", "a=1"]);
     assert.deepEqual(config, { codexBin: "/bin/codex", mcpConfigOverrides: ["a=1", "z=1"], configOverrides: ["x=1"] });
     assert.equal(spawnsLocally(config), true);
