@@ -134,18 +134,18 @@ export class CodexAgentSessionFactory implements AgentSessionFactory {
       // asked for together spread over the backends instead of all seeing the same counts.
       let runner = this.makeRunner(slot, slot.backend, config, runnerOptions);
       if (pool.fresh === slot) this.mcpSlots.set(pool.key!, slot);
-      let placement = slot.add(runner);
+      runner.placeOn(slot);
       try {
         const backend = await slot.live();
         if (backend !== runner.backend) {
           // The slot replaced a dead backend meanwhile: the runner starts on the new one.
-          placement.release();
+          runner.unplace();
           runner = this.makeRunner(slot, backend, config, runnerOptions);
-          placement = slot.add(runner);
+          runner.placeOn(slot);
         }
         return runner;
       } catch (error) {
-        placement.release();
+        runner.unplace();
         if (this.closed) throw error;
         failures.push({ slot, error });
         tried.add(slot);
@@ -154,8 +154,8 @@ export class CodexAgentSessionFactory implements AgentSessionFactory {
     throw combinedError(failures, "take the conversation");
   }
 
-  private makeRunner(slot: BackendSlot, backend: CodexBackend, config: AgentConfig, options: CodexAgentRunnerOptions): CodexAgentRunner {
-    return new CodexAgentRunner(backend, config, {
+  private makeRunner(slot: BackendSlot, backend: CodexBackend, config: AgentConfig, options: CodexAgentRunnerOptions): PlacedRunner {
+    return new PlacedRunner(backend, config, {
       ...this.options.runnerDefaults,
       ...options,
       // Bound to the slot: after a crash the conversation resumes on its own slot's replacement.
@@ -175,6 +175,28 @@ export class CodexAgentSessionFactory implements AgentSessionFactory {
     if (existing) return { slots: [existing] };
     const fresh = new BackendSlot(mcpBackendConfig(this.configured[0]!.config, normalMcpSet(overrides)), slotLabel("MCP backend", this.mcpSlots.size + 1, {}), this.slotOptions);
     return { slots: [fresh], fresh, key };
+  }
+}
+
+/** A runner the factory made: counted on its slot until it is closed (or its caller lets go of it). */
+class PlacedRunner extends CodexAgentRunner {
+  private placement: { release(): void } | undefined;
+
+  /** Counts this runner among the slot's open conversations. */
+  placeOn(slot: BackendSlot): void {
+    this.placement = slot.add(this);
+  }
+
+  /** Stops counting it. */
+  unplace(): void {
+    this.placement?.release();
+    this.placement = undefined;
+  }
+
+  /** Closes the conversation (see {@link CodexAgentRunner.close}); from now on it no longer counts for placement. */
+  override close(): Promise<void> {
+    this.unplace();
+    return super.close();
   }
 }
 

@@ -112,6 +112,17 @@ describe("a factory over several backends (fake app-server)", { timeout: 60_000 
     }
   });
 
+  it("a closed conversation stops counting", async () => {
+    await using factory = new CodexAgentSessionFactory([good(), good()]);
+    await within(10_000, "start()", factory.start());
+    const placed = [await factory.runner(work), await factory.runner(work), await factory.runner(work)];
+    assert.deepEqual(counts(factory, placed), [2, 1]);
+    await within(5_000, "closing two", Promise.all(placed.filter((runner) => runner.backend === factory.backends[0]).map((runner) => runner.close())));
+    const fresh = [await factory.runner(work), await factory.runner(work)];
+    assert.deepEqual(counts(factory, fresh), [2, 0], "the first backend's two closed conversations no longer count");
+    await rejectsWithin(placed[0]!.turn("after close"), 1_000, "CLOSED");
+  });
+
   it("a conversation its caller let go of stops counting (runners are held weakly)", async () => {
     setFlagsFromString("--expose-gc");
     const gc = runInNewContext("gc") as () => void;
