@@ -22,6 +22,7 @@ export const AGENT_ERROR_CODES = [
   "NO_ACTIVE_TURN",
   "INVALID_INPUT",
   "THREAD_BUSY",
+  "UNSUPPORTED_VERSION",
 ] as const;
 
 /** One of {@link AGENT_ERROR_CODES}. */
@@ -84,7 +85,9 @@ export function describeExit(exit: Pick<ProcessExitInfo, "exitCode" | "signal">)
 
 function withStderr(message: string, stderrTail: string): string {
   const tail = stderrTail.trim();
-  return tail ? `${message}\n--- stderr (tail) ---\n${tail}` : message;
+  if (tail) return `${message}\n--- stderr (tail) ---\n${tail}`;
+  // The message points at a tail; with none, say so rather than point at nothing.
+  return message.replace(/Check the stderr tail below(, or |; )?/, (_match, rest?: string) => (rest ? "It wrote nothing to stderr; " : "It wrote nothing to stderr"));
 }
 
 /** The backend process could not be started or did not complete the handshake. */
@@ -96,6 +99,27 @@ export class BackendStartError extends AgentError {
     options?: AgentErrorOptions,
   ) {
     super("BACKEND_START", exit ? withStderr(message, exit.stderrTail) : message, options);
+  }
+}
+
+/** The codex binary is older than every version codex-rpc supports; it was stopped at start. */
+export class UnsupportedVersionError extends AgentError {
+  override readonly name = "UnsupportedVersionError";
+  constructor(
+    /** The binary that was started. */
+    readonly binary: string,
+    /** Its version, as its `initialize` answer gave it. */
+    readonly version: string,
+    /** The supported versions, e.g. "0.169.0 to 0.171.0". */
+    readonly supported: string,
+    options?: AgentErrorOptions,
+  ) {
+    super(
+      "UNSUPPORTED_VERSION",
+      `The codex binary ${binary} is version ${version}, older than codex-rpc supports (${supported}). ` +
+        "Install a supported @openai/codex, or point codexBin / CODEX_BIN at one.",
+      options,
+    );
   }
 }
 

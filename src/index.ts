@@ -25,9 +25,22 @@ export {
   RpcError,
   TurnFailedError,
   TurnTimeoutError,
+  UnsupportedVersionError,
 } from "./errors.ts";
 export type { AgentErrorCode, AgentErrorOptions, ProcessExitInfo } from "./errors.ts";
 export { createRedactor, REDACTED } from "./protocol/redaction.ts";
+export { STABLE_CLIENT_REQUEST_METHODS } from "./protocol/generated/stableClientRequestTypes.ts";
+export type { StableClientRequestTypes } from "./protocol/generated/stableClientRequestTypes.ts";
+export type {
+  StableClientRequestArgs,
+  StableClientRequestMethod,
+  StableClientRequestParams,
+  StableClientRequestResult,
+} from "./protocol/stableClientRequests.ts";
+export type { RequestOptions } from "./protocol/protocolConnection.ts";
+export { MAX_TESTED_CODEX_VERSION, MIN_SUPPORTED_CODEX_VERSION, SUPPORTED_CODEX_VERSIONS } from "./codex/supportedVersions.ts";
+export { parseServerVersion } from "./codex/serverVersion.ts";
+export type { CodexBackendWarning } from "./codex/serverVersion.ts";
 export type { Redactor, RedactorOptions } from "./protocol/redaction.ts";
 export {
   APPROVAL_DECISIONS,
@@ -39,6 +52,8 @@ export {
   DEFAULT_PROBE_AFTER_SILENCE_SECONDS,
   DEFAULT_PROBE_TIMEOUT_SECONDS,
   DEFAULT_START_TIMEOUT_SECONDS,
+  isLiveEvent,
+  LIVE_EVENT_KINDS,
   OutputInvalidError,
   childEnvironment,
   parseAgentConfig,
@@ -62,6 +77,10 @@ export type {
   StructuredOutput,
   TrafficDirection,
   TurnStreamChunk,
+  LiveEventKind,
+  PlanStep,
+  ProgressDeltaKind,
+  TurnProgressChunk,
   UserInputHandler,
   UserInputQuestion,
   CodexAgentSessionFactoryOptions,

@@ -31,7 +31,7 @@ function importsOf(file: string): string[] {
 
 const RULES: Record<string, { ours: string[]; packages: RegExp }> = {
   transport: { ours: ["transport", "errors"], packages: /^(node:.*|cross-spawn|vscode-jsonrpc(\/node)?)$/ },
-  protocol: { ours: ["protocol", "errors"], packages: /^(zod|vscode-jsonrpc(\/node)?)$/ },
+  protocol: { ours: ["protocol", "errors"], packages: /^(zod|ajv|vscode-jsonrpc(\/node)?)$/ },
   agent: { ours: ["agent", "errors"], packages: /^$/ },
   codex: { ours: ["codex", "agent", "protocol", "transport", "errors"], packages: /^(node:(fs|path|module|os)|vscode-jsonrpc(\/node)?|zod)$/ },
   // testing/ uses codex/'s input checks, so the fake refuses exactly what the adapter refuses.

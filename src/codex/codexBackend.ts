@@ -5,18 +5,32 @@
  * or once it is retired for having stopped answering.
  */
 import type { Disposable, MessageReader, MessageWriter } from "vscode-jsonrpc/node";
-import { AgentError, BackendExitedError, BackendRetiredError, BackendStartError, describeExit, ProtocolError, RpcError, type ProcessExitInfo } from "../errors.ts";
+import {
+  AgentError,
+  BackendExitedError,
+  BackendRetiredError,
+  BackendStartError,
+  describeExit,
+  ProtocolError,
+  RpcError,
+  UnsupportedVersionError,
+  type ProcessExitInfo,
+} from "../errors.ts";
 import { checkEnvelope } from "../protocol/envelope.ts";
 import { createRedactor, type Redactor } from "../protocol/redaction.ts";
 import type { InitializeResult } from "../protocol/clientRequests.ts";
 import { ProtocolConnection, type OverloadRetryOptions } from "../protocol/protocolConnection.ts";
 import { notificationThreadId, type ServerNotification } from "../protocol/serverNotifications.ts";
 import { SERVER_REQUESTS, type ServerRequestMethod } from "../protocol/serverRequests.ts";
+import { requestStable, type StableClientRequestArgs, type StableClientRequestMethod, type StableClientRequestResult } from "../protocol/stableClientRequests.ts";
 import { startChildProcess, type ChildProcessTransport, type ChildProcessTransportOptions } from "../transport/childProcessTransport.ts";
 import { approvalAnswer, defaultAnswer, isApprovalMethod } from "./approvals.ts";
+import { withDebugLogging } from "./debugLog.ts";
 import { checkBackendConfig } from "./backendConfigSchema.ts";
 import { LivenessMonitor, type LivenessProbeOptions } from "./livenessMonitor.ts";
 import { childEnvironment, resolveCodexBinary, type ResolvedCodexBinary } from "./resolveCodexBinary.ts";
+import { checkServerVersion, type CodexBackendWarning } from "./serverVersion.ts";
+import { stableRequestValidators } from "./stableRequestSchema.ts";
 
 /** How long a server with a broken stdin or stdout gets to exit on its own before SIGTERM, in ms. */
 const BROKEN_PIPE_GRACE_MS = 500;
@@ -58,6 +72,11 @@ export interface CodexBackendConfig {
   /** Called with each line the app-server writes to stderr (colour codes stripped). */
   readonly onStderrLine?: (line: string) => void;
   /**
+   * Called with each warning of the backend (today: a codex newer than the tested range, or a
+   * version that could not be read; once per start). Also kept in `backend.warnings`.
+   */
+  readonly onWarning?: (warning: CodexBackendWarning) => void;
+  /**
    * Wedge detection while a turn runs: after `afterSilenceSeconds` (default 30) with nothing from
    * the server, a cheap request is sent; unanswered within `timeoutSeconds` (default 10) while
    * nothing else arrives, the backend is retired (see {@link CodexBackend.retire}). `false` turns
@@ -93,6 +112,8 @@ export class CodexBackend implements AsyncDisposable {
   private transport: ChildProcessTransport | undefined;
   private connectionValue: ProtocolConnection | undefined;
   private initializeResultValue: InitializeResult | undefined;
+  private serverVersionValue: string | undefined;
+  private readonly warningsValue: CodexBackendWarning[] = [];
   private binaryValue: ResolvedCodexBinary | undefined;
   private goneError: AgentError | undefined;
   /** Keeps secrets of the child's environment out of error messages (stderr tails). */
@@ -109,6 +130,9 @@ export class CodexBackend implements AsyncDisposable {
   private readonly globalListeners = new Set<(notification: ServerNotification) => void>();
   private readonly exitListeners = new Set<(error: AgentError) => void>();
   private readonly liveness: LivenessMonitor;
+
+  /** Work that needs the process while no request is pending: running turns ({@link hold}). */
+  private holds = 0;
 
   /** Checks `config` at once (INVALID_CONFIG naming the option); spawns nothing until start(). */
   constructor(readonly config: CodexBackendConfig = {}) {
@@ -127,6 +151,31 @@ export class CodexBackend implements AsyncDisposable {
     );
   }
 
+  /**
+   * Keeps the process referenced (the caller's event loop alive) until disposed, for work that
+   * waits on the server without a pending request (a running turn). While the backend is
+   * running with no request pending and nothing held, its process and pipes are unreferenced,
+   * so a script that forgot `close()` still exits; the app-server then sees its stdin close.
+   */
+  hold(): Disposable {
+    this.holds++;
+    this.updateKeepAlive();
+    let released = false;
+    return {
+      dispose: () => {
+        if (released) return;
+        released = true;
+        this.holds--;
+        this.updateKeepAlive();
+      },
+    };
+  }
+
+  private updateKeepAlive(): void {
+    const idle = this.stateValue === "running" && this.holds === 0 && (this.connectionValue?.pendingRequestCount ?? 0) === 0;
+    this.transport?.keepAlive(!idle);
+  }
+
   /** Current lifecycle state. */
   get state(): CodexBackendState {
     return this.stateValue;
@@ -140,6 +189,16 @@ export class CodexBackend implements AsyncDisposable {
   /** What the server answered to `initialize`. */
   get initializeResult(): InitializeResult | undefined {
     return this.initializeResultValue;
+  }
+
+  /** The codex version of the server ("0.169.0"), read from initialize's userAgent; undefined until started or when unreadable. */
+  get serverVersion(): string | undefined {
+    return this.serverVersionValue;
+  }
+
+  /** Warnings so far (see `onWarning`). */
+  get warnings(): readonly CodexBackendWarning[] {
+    return this.warningsValue;
   }
 
   /** The process id, while running. */
@@ -157,6 +216,16 @@ export class CodexBackend implements AsyncDisposable {
   get connection(): ProtocolConnection {
     if (this.stateValue !== "running" || !this.connectionValue) throw this.notRunningError();
     return this.connectionValue;
+  }
+
+  /**
+   * Sends any stable client request of the pinned protocol (`thread/list`, `model/list`, ...):
+   * params and result typed from protocol/, checked before sending and validated on arrival
+   * (fields a newer server adds pass). Rejects with CLOSED unless running, PROTOCOL for bad
+   * params or a result that does not fit, RPC for the server's error answer.
+   */
+  request<M extends StableClientRequestMethod>(method: M, ...args: StableClientRequestArgs<M>): Promise<StableClientRequestResult<M>> {
+    return this.stateValue === "running" ? requestStable(this.connection, stableRequestValidators(), method, ...args) : Promise.reject(this.notRunningError());
   }
 
   /** Spawns the app-server and completes the handshake; idempotent while running. */
@@ -177,6 +246,7 @@ export class CodexBackend implements AsyncDisposable {
     if (this.closing) return this.closing;
     const wasState = this.stateValue;
     this.stateValue = "closed";
+    this.updateKeepAlive(); // referenced again until the process has stopped
     const error = new AgentError("CLOSED", "The codex backend was closed while this was pending.");
     this.closing = (async () => {
       if (wasState !== "exited") this.gone(error);
@@ -294,13 +364,15 @@ export class CodexBackend implements AsyncDisposable {
     ];
     const env = { ...binary.env, ...childEnv };
     this.redactor = createRedactor({ env });
+    const logHooks = withDebugLogging(this.config, () => this.redactor);
     const transport = startChildProcess({
       command: binary.path,
       args,
       env,
       checkMessage: checkEnvelope,
-      ...(this.config.onTraffic ? trafficHooks(this.config.onTraffic) : {}),
-      ...(this.config.onStderrLine ? { onStderrLine: this.config.onStderrLine } : {}),
+      // CODEX_RPC_DEBUG adds redacted logging to stderr here (debugLog.ts).
+      ...(logHooks.onTraffic ? trafficHooks(logHooks.onTraffic) : {}),
+      ...(logHooks.onStderrLine ? { onStderrLine: logHooks.onStderrLine } : {}),
       ...(this.config.spawn ? { spawn: this.config.spawn } : {}),
     });
     this.transport = transport;
@@ -316,6 +388,7 @@ export class CodexBackend implements AsyncDisposable {
       writer: failingOnExit(transport.writer, stopBroken, exited),
       onProtocolError: (error) => this.config.onProtocolError?.(this.redactProtocolError(error)),
       ...(this.config.overloadRetry ? { overloadRetry: this.config.overloadRetry } : {}),
+      onPendingChange: () => this.updateKeepAlive(),
     });
     this.connectionValue = connection;
     this.wire(connection);
@@ -335,6 +408,7 @@ export class CodexBackend implements AsyncDisposable {
         exited.then((exit) => Promise.reject(exitedDuringStart(binary, exit))),
       ]);
       this.initializeResultValue = await started;
+      this.judgeVersion(this.initializeResultValue.userAgent, binary.path);
       await connection.notify("initialized");
       // An exit while `initialized` was being written was ignored as "starting": report it here,
       // or the backend would be "running" with a dead process that nothing ever reports.
@@ -346,7 +420,7 @@ export class CodexBackend implements AsyncDisposable {
         throw new AgentError("CLOSED", "The codex backend was closed while it was starting.", { cause: error });
       }
       this.stateValue = "exited";
-      if (error instanceof BackendStartError) throw error;
+      if (error instanceof BackendStartError || error instanceof UnsupportedVersionError) throw error;
       if (deadline.aborted) {
         throw new BackendStartError(
           `The codex app-server (${binary.path}) did not answer initialize within ${timeoutSeconds} s; it was stopped. ` +
@@ -366,7 +440,21 @@ export class CodexBackend implements AsyncDisposable {
       throw new AgentError("CLOSED", "The codex backend was closed while it was starting.");
     }
     this.stateValue = "running";
+    this.updateKeepAlive();
     return this;
+  }
+
+  /** Reads and judges the server's version (throws UNSUPPORTED_VERSION below the range). */
+  private judgeVersion(userAgent: string, binary: string): void {
+    const { version, warning } = checkServerVersion({ userAgent, binary, clientName: (this.config.clientInfo ?? DEFAULT_CLIENT_INFO).name });
+    this.serverVersionValue = version;
+    if (!warning) return;
+    this.warningsValue.push(warning);
+    try {
+      this.config.onWarning?.(warning);
+    } catch {
+      // A caller's callback that throws never breaks the backend.
+    }
   }
 
   private wire(connection: ProtocolConnection): void {

@@ -5,6 +5,8 @@ export type { DynamicTool, ElicitationAnswer, ElicitationHandler, RequestHandler
 export { OutputInvalidError, structuredOutput } from "./structuredOutput.ts";
 export type { StructuredOutput } from "./structuredOutput.ts";
 export type { TurnStreamChunk } from "./turnStream.ts";
+export { isLiveEvent, LIVE_EVENT_KINDS } from "./progressEvents.ts";
+export type { LiveEventKind, PlanStep, ProgressDeltaKind, TurnProgressChunk } from "./progressEvents.ts";
 export { CodexAgentSessionFactory } from "./codexAgentSessionFactory.ts";
 export type { CodexAgentSessionFactoryOptions, CodexFactoryRunnerOptions } from "./codexAgentSessionFactory.ts";
 export { CodexBackend, DEFAULT_CLIENT_INFO, DEFAULT_START_TIMEOUT_SECONDS } from "./codexBackend.ts";
