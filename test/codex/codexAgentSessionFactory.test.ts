@@ -96,6 +96,23 @@ describe("a factory over several backends (fake app-server)", { timeout: 60_000 
     assert.equal(factory.backendGenerations, 2);
   });
 
+  it("a wedged backend is retired: only its turns fail, it gets no new conversations while the other is up, onBackendDown says why", async () => {
+    const downs: AgentError[] = [];
+    const silent = fakeBackendConfig({ scenario: "silent-after-initialize", recordTraffic: false, backend: { livenessProbe: { afterSilenceSeconds: 0.3, timeoutSeconds: 0.3 } } }).config;
+    await using factory = new CodexAgentSessionFactory([good(), silent], { onBackendDown: (_backend, error) => downs.push(error) });
+    await within(10_000, "start()", factory.start());
+    const [healthy, stuck] = [await factory.runner(work), await factory.runner(work)];
+    assert.deepEqual(counts(factory, [healthy, stuck]), [1, 1]);
+    const wedged = factory.backends[1]!;
+    const [ok] = await Promise.all([within(5_000, "the healthy turn", healthy.turn("fine")), rejectsWithin(stuck.turn("stuck", { timeoutSeconds: 30 }), 10_000, "BACKEND_EXITED")]);
+    assert.match(ok.assistantText, /^echo: fine/);
+    assert.equal(wedged.state, "exited");
+    assert.equal(downs.length, 1);
+    assert.match(downs[0]!.message, /stopped answering/);
+    const newcomers = [await factory.runner(work), await factory.runner(work)];
+    assert.deepEqual(counts(factory, newcomers), [2, 0], "none on the retired backend");
+  });
+
   it("close() stops every backend it spawned, MCP-keyed ones included", async () => {
     const factory = new CodexAgentSessionFactory([good(), good()]);
     try {
