@@ -16,6 +16,7 @@ export type { RepairCheckResult, TurnWithRepairOptions, TurnWithRepairResult } f
 export {
   AGENT_ERROR_CODES,
   AgentError,
+  AuthError,
   BackendExitedError,
   BackendStartError,
   BackendRetiredError,
@@ -27,7 +28,7 @@ export {
   TurnTimeoutError,
   UnsupportedVersionError,
 } from "./errors.ts";
-export type { AgentErrorCode, AgentErrorOptions, ProcessExitInfo } from "./errors.ts";
+export type { AgentErrorCode, AgentErrorOptions, ConnectionCloseInfo, ProcessExitInfo } from "./errors.ts";
 export { createRedactor, REDACTED } from "./protocol/redaction.ts";
 export { STABLE_CLIENT_REQUEST_METHODS } from "./protocol/generated/stableClientRequestTypes.ts";
 export type { StableClientRequestTypes } from "./protocol/generated/stableClientRequestTypes.ts";
@@ -51,6 +52,7 @@ export {
   DEFAULT_INTERRUPT_SETTLE_SECONDS,
   DEFAULT_PROBE_AFTER_SILENCE_SECONDS,
   DEFAULT_PROBE_TIMEOUT_SECONDS,
+  DEFAULT_RECONNECT,
   DEFAULT_START_TIMEOUT_SECONDS,
   isLiveEvent,
   LIVE_EVENT_KINDS,
@@ -84,12 +86,14 @@ export type {
   UserInputHandler,
   UserInputQuestion,
   CodexAgentSessionFactoryOptions,
+  CodexBackendAuth,
   CodexFactoryRunnerOptions,
   CodexBackendConfig,
   CodexBackendState,
   CodexBinarySource,
   DecidedBy,
   ParsedAgentConfig,
+  ReconnectOptions,
   ResolvedCodexBinary,
   ResolveCodexBinaryOptions,
 } from "./codex/index.ts";

@@ -10,6 +10,8 @@ export type { LiveEventKind, PlanStep, ProgressDeltaKind, TurnProgressChunk } fr
 export { CodexAgentSessionFactory } from "./codexAgentSessionFactory.ts";
 export type { CodexAgentSessionFactoryOptions, CodexFactoryRunnerOptions } from "./codexAgentSessionFactory.ts";
 export { CodexBackend, DEFAULT_CLIENT_INFO, DEFAULT_START_TIMEOUT_SECONDS } from "./codexBackend.ts";
+export { DEFAULT_RECONNECT, SIGNED_TOKEN_LIFETIME_SECONDS } from "./backendEndpoint.ts";
+export type { CodexBackendAuth, ReconnectOptions } from "./backendEndpoint.ts";
 export type { CodexBackendConfig, CodexBackendState, ThreadRoute, TrafficDirection } from "./codexBackend.ts";
 export { parseAgentConfig, REASONING_EFFORTS } from "./agentConfig.ts";
 export type { ParsedAgentConfig } from "./agentConfig.ts";
