@@ -4,6 +4,7 @@
  * configuration, and the one error reported when no backend could take the conversation.
  */
 import { AgentError, InvalidConfigError, type AgentErrorCode } from "../errors.ts";
+import { parseEndpoint } from "./backendEndpoint.ts";
 import type { BackendSlot } from "./backendSlot.ts";
 import type { CodexBackendConfig } from "./codexBackend.ts";
 
@@ -53,13 +54,13 @@ export function mcpConfigKey(overrides: readonly string[]): string {
  * its MCP overrides replaced by the set (sorted), and without endpoint, credentials or reconnect policy.
  */
 export function mcpBackendConfig(base: CodexBackendConfig, overrides: readonly string[]): CodexBackendConfig {
-  const { endpoint: _endpoint, auth: _auth, reconnect: _reconnect, ...local } = base as CodexBackendConfig & { readonly endpoint?: unknown; readonly auth?: unknown; readonly reconnect?: unknown };
+  const { endpoint: _endpoint, auth: _auth, reconnect: _reconnect, ...local } = base;
   return { ...local, mcpConfigOverrides: normalMcpSet(overrides) };
 }
 
 /** How errors name a backend: its place and where it runs, never a credential or an override (they can hold secrets). */
 export function slotLabel(kind: "backend" | "MCP backend", number: number, config: CodexBackendConfig): string {
-  return `${kind} #${number} (${endpointLabel(endpointOf(config))})`;
+  return `${kind} #${number} (${endpointLabel(config)})`;
 }
 
 /** One error for a conversation or start() that no backend could take: the only failure itself, or all of them named. */
@@ -77,20 +78,14 @@ export function combinedError(failures: readonly { readonly slot: BackendSlot; r
   );
 }
 
-function endpointOf(config: CodexBackendConfig): string | undefined {
-  const endpoint = (config as { readonly endpoint?: unknown }).endpoint;
-  return typeof endpoint === "string" ? endpoint : undefined;
-}
-
-function endpointLabel(endpoint: string | undefined): string {
-  if (endpoint === undefined || endpoint === "stdio") return "stdio";
+function endpointLabel(config: CodexBackendConfig): string {
   try {
-    const url = new URL(endpoint);
-    if (url.protocol === "unix:") return url.pathname ? `unix://${url.pathname}` : "unix:// (the control socket)";
-    // User, password and query are left out: they can carry credentials.
-    return `${url.protocol}//${url.host}${url.pathname === "/" ? "" : url.pathname}`;
+    // An endpoint never holds a credential (parseEndpoint refuses user, password and query); a bare
+    // unix:// is shown as the socket it means.
+    const endpoint = parseEndpoint(config, { readFiles: false });
+    return endpoint.kind === "stdio" ? "stdio" : endpoint.display;
   } catch {
-    return "an endpoint that is not a URL";
+    return "an endpoint that is not valid";
   }
 }
 

@@ -45,20 +45,21 @@ describe("backend placement", () => {
   });
 
   it("an MCP backend's config is the base with its set (sorted), local: no endpoint, no credentials", () => {
-    const base = { codexBin: "/bin/codex", mcpConfigOverrides: ["old=1"], configOverrides: ["x=1"], endpoint: "ws://10.0.0.2:4500", auth: { token: "s3cret" }, reconnect: { maxAttempts: 2 } } as CodexBackendConfig;
+    const base: CodexBackendConfig = { codexBin: "/bin/codex", mcpConfigOverrides: ["old=1"], configOverrides: ["x=1"], endpoint: "ws://10.0.0.2:4500", auth: { token: "s3cret" }, reconnect: { maxAttempts: 2 } };
     const config = mcpBackendConfig(base, ["z=1", "a=1"]);
     assert.deepEqual(config, { codexBin: "/bin/codex", mcpConfigOverrides: ["a=1", "z=1"], configOverrides: ["x=1"] });
     assert.equal(spawnsLocally(config), true);
     assert.equal(spawnsLocally(base), false);
-    assert.equal(spawnsLocally({ endpoint: "stdio" } as CodexBackendConfig), true);
+    assert.equal(spawnsLocally({ endpoint: "stdio" }), true);
   });
 
-  it("labels name the place and endpoint, never a user, password, query or override", () => {
-    const label = (endpoint: string) => slotLabel("backend", 2, { endpoint } as CodexBackendConfig);
-    assert.equal(label("ws://user:pa55word@10.0.0.2:4500/?token=s3cret"), "backend #2 (ws://10.0.0.2:4500)");
-    assert.equal(label("wss://host.example/codex?token=s3cret"), "backend #2 (wss://host.example/codex)");
-    assert.equal(label("unix:///run/codex.sock"), "backend #2 (unix:///run/codex.sock)");
-    assert.equal(label("unix://"), "backend #2 (unix:// (the control socket))");
+  it("labels name the place and endpoint, never a credential or an override", () => {
+    const label = (config: CodexBackendConfig) => slotLabel("backend", 2, config);
+    assert.equal(label({}), "backend #2 (stdio)");
+    assert.equal(label({ endpoint: "ws://10.0.0.2:4500", auth: { token: "s3cret" } }), "backend #2 (ws://10.0.0.2:4500)");
+    assert.equal(label({ endpoint: "unix:///run/codex.sock" }), "backend #2 (unix:///run/codex.sock)");
+    assert.equal(label({ endpoint: "unix://", inheritEnv: false, env: { CODEX_HOME: "/home/me/.codex" } }), "backend #2 (unix:///home/me/.codex/app-server-control/app-server-control.sock)");
+    assert.equal(label({ endpoint: "ws://user:pa55word@10.0.0.2:4500/?token=s3cret" }), "backend #2 (an endpoint that is not valid)");
     assert.equal(slotLabel("MCP backend", 1, { mcpConfigOverrides: ['mcp_servers.x.env.TOKEN="s3cret"'] }), "MCP backend #1 (stdio)");
   });
 
