@@ -91,6 +91,7 @@ export type {
   UserInputQuestion,
   CodexAgentSessionFactoryOptions,
   CodexBackendAuth,
+  CodexFactoryRunnerOptions,
   CodexBackendConfig,
   CodexBackendState,
   CodexBinarySource,

@@ -84,6 +84,7 @@ export interface CodexTurnResult<T = unknown> extends AgentTurnResult {
 export class CodexAgentRunner implements AgentRunner {
   /** The parsed configuration of this conversation. */
   readonly config: ParsedAgentConfig;
+  private backendValue: CodexBackend;
   private threadIdValue: string | undefined;
   private threadLoaded = false;
   private closed = false;
@@ -117,10 +118,11 @@ export class CodexAgentRunner implements AgentRunner {
 
   /** Parses `config` at once; throws InvalidConfigError (code INVALID_CONFIG) for a bad value. */
   constructor(
-    private backend: CodexBackend,
+    backend: CodexBackend,
     config: AgentConfig,
     private readonly options: CodexAgentRunnerOptions = {},
   ) {
+    this.backendValue = backend;
     this.config = parseAgentConfig(config);
     checkRunnerOptions(options);
     if (spawnsLocally(backend.config)) checkWorkingDirectory(this.config.workingDirectory);
@@ -132,6 +134,11 @@ export class CodexAgentRunner implements AgentRunner {
       this.route = backend.registerThread(checkedThreadId(options.resumeThreadId), this.routeHandlers);
       this.threadIdValue = options.resumeThreadId;
     }
+  }
+
+  /** The backend this conversation lives on now (after its backend died: the replacement, from its next use on). */
+  get backend(): CodexBackend {
+    return this.backendValue;
   }
 
   /** The conversation (thread) id: once the first turn has started it, or the one being resumed. */
@@ -556,7 +563,7 @@ export class CodexAgentRunner implements AgentRunner {
     if (provider && (this.backend.state === "exited" || this.backend.state === "closed")) {
       const next = await provider();
       if (next !== this.backend) {
-        this.backend = next;
+        this.backendValue = next;
         if (this.turnHold) {
           this.turnHold.dispose();
           this.turnHold = next.hold();
