@@ -4,8 +4,8 @@
  * One turn at a time; deadlines and aborts interrupt the turn on the server and leave the runner
  * usable, and a turn the caller was told had ended is settled before the next one starts (the
  * server would merge a new turn into a running one). A server that does not answer the
- * interrupt is retired. Beyond the port: live streams, steer, fork, compact, rollback, typed
- * output, close().
+ * interrupt is retired. Beyond the port: live streams, steer, fork, compact, review, rollback,
+ * typed output, close().
  */
 import type { Disposable } from "vscode-jsonrpc/node";
 import type { z } from "zod";
@@ -13,6 +13,7 @@ import { DEFAULT_TURN_TIMEOUT_SECONDS } from "../agent/defaults.ts";
 import type { AgentConfig, AgentRunner, AgentTurnEvent, AgentTurnOptions, AgentTurnResult } from "../agent/port.ts";
 import { AgentError, InvalidConfigError, ProtocolError, RpcError, TurnFailedError } from "../errors.ts";
 import type { TokenUsageBreakdown, Turn } from "../protocol/common.ts";
+import type { ReviewTarget } from "../protocol/generated/stableClientRequestTypes.ts";
 import { notificationTurnId, type ServerNotification } from "../protocol/serverNotifications.ts";
 import { checkWorkingDirectory, parseAgentConfig, threadSettingsFromConfig, type ParsedAgentConfig } from "./agentConfig.ts";
 import { checkRunnerOptions, checkText, checkTurnOptions, spawnsLocally } from "./optionChecks.ts";
@@ -234,6 +235,22 @@ export class CodexAgentRunner implements AgentRunner {
   }
 
   /**
+   * Reviews code in this conversation (`review/start`, delivered inline: the review is a turn of
+   * this thread) and resolves like a turn once it completes; `assistantText` is the review.
+   * Default target: the uncommitted changes of the working directory.
+   */
+  async review(target: ReviewTarget = { type: "uncommittedChanges" }, options: Omit<CodexTurnOptions, "outputSchema"> = {}): Promise<CodexTurnResult> {
+    const threadId = await this.loadedThreadId();
+    const start = async (signal: AbortSignal) => {
+      await this.liveConnection();
+      signal.throwIfAborted();
+      return (await this.backend.request("review/start", { threadId, target })).turn.id;
+    };
+    // The review's own turn id comes with the answer: the first turn/started may be its helper turn's.
+    return this.run("", options, undefined, start, false);
+  }
+
+  /**
    * Removes the last `turns` turns of this runner from the conversation (`thread/revert`): the
    * model no longer sees them. Local file changes they made are not undone.
    */
@@ -255,6 +272,7 @@ export class CodexAgentRunner implements AgentRunner {
     options: CodexTurnOptions,
     stream: TurnStreamQueue<CodexTurnResult> | undefined,
     startWork?: (signal: AbortSignal) => Promise<string | undefined>,
+    adoptFirstTurn = startWork !== undefined,
   ): Promise<CodexTurnResult> {
     this.throwIfClosed();
     if (this.active) {
@@ -269,7 +287,7 @@ export class CodexAgentRunner implements AgentRunner {
       timeoutSeconds,
       silenceSeconds: options.silenceTimeoutSeconds ?? this.options.silenceTimeoutSeconds,
       stop,
-      adoptFirstTurn: startWork !== undefined,
+      adoptFirstTurn,
       onEvent: (event) => {
         this.options.onEvent?.(event);
         options.onEvent?.(event);

@@ -33,6 +33,7 @@ import { LivenessMonitor, type LivenessProbeOptions } from "./livenessMonitor.ts
 import { childEnvironment, resolveCodexBinary, type ResolvedCodexBinary } from "./resolveCodexBinary.ts";
 import { checkServerVersion, type CodexBackendWarning } from "./serverVersion.ts";
 import { stableRequestValidators } from "./stableRequestSchema.ts";
+import { ConversationCatalog } from "./conversationCatalog.ts";
 
 /** How long a server with a broken stdin or stdout gets to exit on its own before SIGTERM, in ms. */
 const BROKEN_PIPE_GRACE_MS = 500;
@@ -247,6 +248,11 @@ export class CodexBackend implements AsyncDisposable {
    */
   request<M extends StableClientRequestMethod>(method: M, ...args: StableClientRequestArgs<M>): Promise<StableClientRequestResult<M>> {
     return this.stateValue === "running" ? requestStable(this.connection, stableRequestValidators(), method, ...args) : Promise.reject(this.notRunningError());
+  }
+
+  /** Conversations, models and the account as plain methods over {@link request} (see ConversationCatalog). */
+  get catalog(): ConversationCatalog {
+    return new ConversationCatalog(this);
   }
 
   /** Spawns the app-server and completes the handshake; idempotent while running. */

@@ -57,7 +57,7 @@ async function postEvents(model: LoopbackModel, body: unknown): Promise<SseEvent
 /** A request as the model parses it, for calling responders directly. */
 function requestOf(input: unknown[], extra: Partial<LoopbackModelRequest> = {}): LoopbackModelRequest {
   const userTexts = input.flatMap((item: any) => (item.role === "user" && !item.content[0].text.startsWith("<") ? [item.content[0].text] : []));
-  return { index: 0, body: { input }, input, userTexts, lastUserText: userTexts.at(-1), functionCallOutputs: [], outputSchema: undefined, cwd: undefined, ...extra };
+  return { index: 0, body: { input }, input, userTexts, lastUserText: userTexts.at(-1), functionCallOutputs: [], outputSchema: undefined, cwd: undefined, review: false, ...extra };
 }
 
 describe("LoopbackModel over HTTP", () => {
