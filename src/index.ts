@@ -31,7 +31,21 @@ export {
 export type { AgentErrorCode, AgentErrorOptions, ConnectionCloseInfo, ProcessExitInfo } from "./errors.ts";
 export { createRedactor, REDACTED } from "./protocol/redaction.ts";
 export { STABLE_CLIENT_REQUEST_METHODS } from "./protocol/generated/stableClientRequestTypes.ts";
-export type { StableClientRequestTypes } from "./protocol/generated/stableClientRequestTypes.ts";
+export type { ReviewTarget, StableClientRequestTypes } from "./protocol/generated/stableClientRequestTypes.ts";
+export { ConversationCatalog } from "./codex/conversationCatalog.ts";
+export type {
+  AccountInfo,
+  Conversation,
+  ConversationPage,
+  ConversationSummary,
+  ConversationTurn,
+  ConversationTurnPage,
+  ListConversationsOptions,
+  ListTurnsOptions,
+  ModelPage,
+  ModelSummary,
+  StableRequester,
+} from "./codex/conversationCatalog.ts";
 export type {
   StableClientRequestArgs,
   StableClientRequestMethod,
