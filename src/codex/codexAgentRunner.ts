@@ -25,6 +25,7 @@ import type { StructuredOutput } from "./structuredOutput.ts";
 import { TurnStreamQueue, type TurnStreamChunk } from "./turnStream.ts";
 import { retiredTurnError, settledWithin, TurnSettler } from "./turnSettler.ts";
 import { liveEventOf } from "./progressEvents.ts";
+import { checkReviewTarget } from "./conversationCatalog.ts";
 
 /** Default time to wait for an interrupted turn to report completion, in seconds. */
 export const DEFAULT_INTERRUPT_SETTLE_SECONDS = 5;
@@ -240,6 +241,7 @@ export class CodexAgentRunner implements AgentRunner {
    * Default target: the uncommitted changes of the working directory.
    */
   async review(target: ReviewTarget = { type: "uncommittedChanges" }, options: Omit<CodexTurnOptions, "outputSchema"> = {}): Promise<CodexTurnResult> {
+    checkReviewTarget(target);
     const threadId = await this.loadedThreadId();
     const start = async (signal: AbortSignal) => {
       await this.liveConnection();

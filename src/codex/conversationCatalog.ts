@@ -11,6 +11,7 @@ import type {
   GetAccountTokenUsageResponse,
   Model,
   ModelListResponse,
+  ReviewTarget,
   SortDirection,
   Thread,
   ThreadListResponse,
@@ -262,6 +263,28 @@ export class ConversationCatalog {
    */
   async readRateLimits(options: RequestOptions = {}): Promise<GetAccountRateLimitsResponse> {
     return this.backend.request("account/rateLimits/read", undefined, withSignal(options.signal));
+  }
+}
+
+/** The fields each kind of review target needs (`title` of a commit is optional). */
+const REVIEW_TARGET_FIELDS: Readonly<Record<string, readonly string[]>> = {
+  uncommittedChanges: [],
+  baseBranch: ["branch"],
+  commit: ["sha"],
+  custom: ["instructions"],
+};
+
+/** Throws INVALID_CONFIG (field `target`) unless `target` is a review target `review/start` takes. */
+export function checkReviewTarget(target: unknown): asserts target is ReviewTarget {
+  const kinds = Object.keys(REVIEW_TARGET_FIELDS).join(", ");
+  const type = typeof target === "object" && target !== null ? (target as { type?: unknown }).type : undefined;
+  const fields = typeof type === "string" && Object.hasOwn(REVIEW_TARGET_FIELDS, type) ? REVIEW_TARGET_FIELDS[type]! : undefined;
+  if (!fields) throw new InvalidConfigError("target", `A review target is an object whose type is one of ${kinds}; got ${JSON.stringify(target)}.`);
+  for (const field of fields) {
+    const value = (target as Record<string, unknown>)[field];
+    if (typeof value !== "string" || value.trim() === "") {
+      throw new InvalidConfigError("target", `A review target of type ${String(type)} needs a non-empty string ${field}; got ${JSON.stringify(value)}.`);
+    }
   }
 }
 

@@ -90,6 +90,11 @@ describe("the catalog against the real app-server", { timeout: 120_000 }, () => 
     assert.equal(result.assistantText, "Reviewed: Check the greeting");
     assert.ok(result.events.some((e) => e.kind === "exitedReviewMode" && e.metadata.review === "Reviewed: Check the greeting"));
     assert.ok(codex.model.requests.some((r) => r.review), "the model was asked for a review");
+    // A target review/start would refuse is refused before anything is sent.
+    const requestsBefore = codex.model.requests.length;
+    await assert.rejects(first.review({ type: "baseBranch" } as never), (error: unknown) => error instanceof AgentError && error.code === "INVALID_CONFIG" && /branch/.test(error.message));
+    await assert.rejects(first.review({ type: "lastWeek" } as never), (error: unknown) => error instanceof AgentError && error.code === "INVALID_CONFIG" && /uncommittedChanges/.test(error.message));
+    assert.equal(codex.model.requests.length, requestsBefore);
     const next = await first.turn("Thanks", TURN);
     assert.match(next.assistantText, /^You said: Thanks/);
     const turns = (await catalog.readConversation(first.threadId!)).turns;
