@@ -43,6 +43,7 @@ export type {
   ConversationTurn,
   ConversationTurnPage,
   ListConversationsOptions,
+  ListModelsOptions,
   ListTurnsOptions,
   ModelPage,
   ModelSummary,

@@ -115,6 +115,16 @@ export interface ListTurnsOptions extends RequestOptions {
   readonly sortDirection?: SortDirection;
 }
 
+/** Paging and filters of {@link ConversationCatalog.listModels}. */
+export interface ListModelsOptions extends RequestOptions {
+  readonly limit?: number;
+  readonly cursor?: string;
+  /** Also the models the picker hides. */
+  readonly includeHidden?: boolean;
+  /** The models of this configured provider instead of the default one's. */
+  readonly modelProvider?: string;
+}
+
 /** A model on offer, from `model/list`. */
 export interface ModelSummary {
   /** What to pass as the config's `model`. */
@@ -232,12 +242,20 @@ export class ConversationCatalog {
     return this.backend.request("account/usage/read", { threadId }, withSignal(options.signal));
   }
 
-  /** One page of the models on offer (`model/list`); `includeHidden` adds those the picker hides. */
-  async listModels(options: RequestOptions & { readonly limit?: number; readonly cursor?: string; readonly includeHidden?: boolean } = {}): Promise<ModelPage> {
-    const { signal, limit, cursor, includeHidden } = options;
+  /**
+   * One page of the models on offer (`model/list`): codex's model catalog for the default provider,
+   * or for `modelProvider`; `includeHidden` adds those the picker hides.
+   */
+  async listModels(options: ListModelsOptions = {}): Promise<ModelPage> {
+    const { signal, limit, cursor, includeHidden, modelProvider } = options;
     const raw = await this.backend.request(
       "model/list",
-      { ...(limit !== undefined ? { limit } : {}), ...(cursor !== undefined ? { cursor } : {}), ...(includeHidden !== undefined ? { includeHidden } : {}) },
+      {
+        ...(limit !== undefined ? { limit } : {}),
+        ...(cursor !== undefined ? { cursor } : {}),
+        ...(includeHidden !== undefined ? { includeHidden } : {}),
+        ...(modelProvider !== undefined ? { modelProvider } : {}),
+      },
       withSignal(signal),
     );
     return { models: raw.data.map(modelOf), nextCursor: raw.nextCursor ?? null, raw };

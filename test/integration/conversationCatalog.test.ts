@@ -105,10 +105,13 @@ describe("the catalog against the real app-server", { timeout: 120_000 }, () => 
   });
 
   it("lists models and reads the account; rate limits and usage need a login", async () => {
-    // Offline, with a custom provider whose /models is empty, the catalog has no models.
-    const models = await catalog.listModels();
-    assert.equal(models.models.length, models.raw.data.length);
-    assert.equal(models.nextCursor, null);
+    // The default provider's picker is empty offline; the hermetic CODEX_HOME's catalog holds the loopback model, hidden.
+    assert.deepEqual((await catalog.listModels()).models, []);
+    const { models, nextCursor } = await catalog.listModels({ includeHidden: true, modelProvider: "mock_provider" });
+    assert.equal(nextCursor, null);
+    const loopback = models.find((m) => m.model === "mock-model")!;
+    assert.deepEqual([loopback.id, loopback.displayName, loopback.hidden], ["mock-model", "codex-rpc loopback model", true]);
+    assert.equal(loopback.raw.model, "mock-model");
     const account = await catalog.readAccount();
     assert.deepEqual([account.type, account.email, account.requiresOpenaiAuth], [null, null, false]);
     await assert.rejects(catalog.readRateLimits(), (error: unknown) => error instanceof RpcError && /authentication required/.test(error.rpcMessage));
