@@ -78,7 +78,9 @@ export {
   parseAgentConfig,
   REASONING_EFFORTS,
   resolveCodexBinary,
+  SPAN_ATTRIBUTES,
   structuredOutput,
+  TRACER_NAME,
 } from "./codex/index.ts";
 export type {
   ApprovalDecision,
@@ -104,9 +106,12 @@ export type {
   UserInputQuestion,
   CodexAgentSessionFactoryOptions,
   CodexBackendAuth,
+  CodexFactoryRunnerOptions,
   CodexBackendConfig,
   CodexBackendState,
   CodexBinarySource,
+  CodexTracing,
+  CodexTracingOption,
   DecidedBy,
   ParsedAgentConfig,
   ReconnectOptions,
