@@ -7,13 +7,17 @@
  */
 import assert from "node:assert/strict";
 import { after, before, describe, it } from "node:test";
+import { BasicTracerProvider, InMemorySpanExporter, SimpleSpanProcessor } from "@opentelemetry/sdk-trace-base";
 import type { CodexAgentRunner } from "../../src/codex/codexAgentRunner.ts";
 import type { ConversationCatalog } from "../../src/codex/conversationCatalog.ts";
+import { SPAN_ATTRIBUTES } from "../../src/codex/tracing.ts";
 import { AgentError, RpcError } from "../../src/errors.ts";
 import { startRealCodex, type RealCodex } from "../helpers/realCodex.ts";
 
 // Given explicitly: the backend reads CODEX_BIN only from its own env, which the helper replaces.
-const backendConfig = process.env.CODEX_BIN ? { codexBin: process.env.CODEX_BIN } : {};
+const exporter = new InMemorySpanExporter();
+const tracer = new BasicTracerProvider({ spanProcessors: [new SimpleSpanProcessor(exporter)] }).getTracer("test");
+const backendConfig = { ...(process.env.CODEX_BIN ? { codexBin: process.env.CODEX_BIN } : {}), tracing: { tracer } };
 const TURN = { timeoutSeconds: 30 };
 
 describe("the catalog against the real app-server", { timeout: 120_000 }, () => {
@@ -90,6 +94,11 @@ describe("the catalog against the real app-server", { timeout: 120_000 }, () => 
     assert.equal(result.assistantText, "Reviewed: Check the greeting");
     assert.ok(result.events.some((e) => e.kind === "exitedReviewMode" && e.metadata.review === "Reviewed: Check the greeting"));
     assert.ok(codex.model.requests.some((r) => r.review), "the model was asked for a review");
+    // Traced as a review, with its turn's id and status.
+    const span = exporter.getFinishedSpans().find((s) => s.name === "codex.review");
+    assert.ok(span, "a codex.review span");
+    assert.equal(span.attributes[SPAN_ATTRIBUTES.turnId], result.turnId);
+    assert.equal(span.attributes[SPAN_ATTRIBUTES.turnStatus], "completed");
     // A target review/start would refuse is refused before anything is sent.
     const requestsBefore = codex.model.requests.length;
     await assert.rejects(first.review({ type: "baseBranch" } as never), (error: unknown) => error instanceof AgentError && error.code === "INVALID_CONFIG" && /branch/.test(error.message));
