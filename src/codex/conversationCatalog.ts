@@ -191,11 +191,15 @@ export class ConversationCatalog {
     checkId("threadId", threadId);
     const { thread } = await this.backend.request("thread/read", { threadId, includeTurns: false }, withSignal(options.signal));
     const turns: ConversationTurn[] = [];
+    const seen = new Set<string>();
     let cursor: string | undefined;
     do {
       const page = await this.listTurns(threadId, { ...(cursor !== undefined ? { cursor } : {}), ...withSignal(options.signal) });
       turns.push(...page.turns);
       cursor = page.nextCursor ?? undefined;
+      // A cursor seen before would page forever: stop there.
+      if (cursor !== undefined && seen.has(cursor)) break;
+      if (cursor !== undefined) seen.add(cursor);
     } while (cursor !== undefined);
     return { ...summaryOf(thread as unknown as Thread), turns };
   }

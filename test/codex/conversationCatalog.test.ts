@@ -84,6 +84,16 @@ describe("ConversationCatalog", () => {
     );
   });
 
+  it("stops reading turns at a cursor it has seen (a server that pages in a circle does not hang it)", async () => {
+    let calls = 0;
+    const { catalog } = fake({
+      "thread/read": () => ({ thread: thread("a") }),
+      "thread/turns/list": () => ({ data: [{ id: `t${++calls}`, status: "completed", items: [] }], nextCursor: "same" }),
+    });
+    const conversation = await catalog.readConversation("a");
+    assert.deepEqual(conversation.turns.map((t) => t.id), ["t1", "t2"]);
+  });
+
   it("maps models and the account; refuses bad ids and names before sending", async () => {
     const model = { id: "gpt", model: "gpt", displayName: "GPT", description: "d", isDefault: true, hidden: false, defaultReasoningEffort: "medium", supportedReasoningEfforts: [{ reasoningEffort: "low", description: "" }, { reasoningEffort: "high", description: "" }] };
     const { catalog, sent } = fake({
