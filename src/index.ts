@@ -33,7 +33,22 @@ export { CALLBACK_WARNING_TYPE } from "./callbacks.ts";
 export type { CallbackErrorHandler } from "./callbacks.ts";
 export { createRedactor, NESTED_TOO_DEEP, REDACTED } from "./protocol/redaction.ts";
 export { STABLE_CLIENT_REQUEST_METHODS } from "./protocol/generated/stableClientRequestTypes.ts";
-export type { StableClientRequestTypes } from "./protocol/generated/stableClientRequestTypes.ts";
+export type { ReviewTarget, StableClientRequestTypes } from "./protocol/generated/stableClientRequestTypes.ts";
+export { ConversationCatalog } from "./codex/conversationCatalog.ts";
+export type {
+  AccountInfo,
+  Conversation,
+  ConversationPage,
+  ConversationSummary,
+  ConversationTurn,
+  ConversationTurnPage,
+  ListConversationsOptions,
+  ListModelsOptions,
+  ListTurnsOptions,
+  ModelPage,
+  ModelSummary,
+  StableRequester,
+} from "./codex/conversationCatalog.ts";
 export type {
   StableClientRequestArgs,
   StableClientRequestMethod,

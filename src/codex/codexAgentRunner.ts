@@ -4,8 +4,8 @@
  * One turn at a time; deadlines and aborts interrupt the turn on the server and leave the runner
  * usable, and a turn the caller was told had ended is settled before the next one starts (the
  * server would merge a new turn into a running one). A server that does not answer the
- * interrupt is retired. Beyond the port: live streams, steer, fork, compact, rollback, typed
- * output, close().
+ * interrupt is retired. Beyond the port: live streams, steer, fork, compact, review, rollback,
+ * typed output, close().
  */
 import type { Disposable } from "vscode-jsonrpc/node";
 import type { z } from "zod";
@@ -14,6 +14,7 @@ import type { AgentConfig, AgentRunner, AgentTurnEvent, AgentTurnOptions, AgentT
 import { callSafely } from "../callbacks.ts";
 import { AgentError, InvalidConfigError, ProtocolError, RpcError, TurnFailedError } from "../errors.ts";
 import type { TokenUsageBreakdown, Turn } from "../protocol/common.ts";
+import type { ReviewTarget } from "../protocol/generated/stableClientRequestTypes.ts";
 import { notificationTurnId, type ServerNotification } from "../protocol/serverNotifications.ts";
 import { checkWorkingDirectory, parseAgentConfig, threadSettingsFromConfig, type ParsedAgentConfig } from "./agentConfig.ts";
 import { checkRunnerOptions, checkText, checkTurnOptions, spawnsLocally } from "./optionChecks.ts";
@@ -25,6 +26,7 @@ import type { StructuredOutput } from "./structuredOutput.ts";
 import { TurnStreamQueue, type TurnStreamChunk } from "./turnStream.ts";
 import { retiredTurnError, settledWithin, TurnSettler } from "./turnSettler.ts";
 import { liveEventOf } from "./progressEvents.ts";
+import { checkReviewTarget } from "./conversationCatalog.ts";
 import type { TurnTrace } from "./tracing.ts";
 
 /** Default time to wait for an interrupted turn to report completion, in seconds. */
@@ -248,6 +250,23 @@ export class CodexAgentRunner implements AgentRunner {
   }
 
   /**
+   * Reviews code in this conversation (`review/start`, delivered inline: the review is a turn of
+   * this thread) and resolves like a turn once it completes; `assistantText` is the review.
+   * Default target: the uncommitted changes of the working directory.
+   */
+  async review(target: ReviewTarget = { type: "uncommittedChanges" }, options: Omit<CodexTurnOptions, "outputSchema"> = {}): Promise<CodexTurnResult> {
+    checkReviewTarget(target);
+    const threadId = await this.loadedThreadId();
+    const start = async (signal: AbortSignal) => {
+      await this.liveConnection();
+      signal.throwIfAborted();
+      return (await this.backend.request("review/start", { threadId, target })).turn.id;
+    };
+    // Not the first turn/started: that may be the review's helper turn's.
+    return this.run("", options, undefined, start, "review");
+  }
+
+  /**
    * Removes the last `turns` turns of this runner from the conversation (`thread/revert`): the
    * model no longer sees them. Local file changes they made are not undone.
    */
@@ -269,6 +288,7 @@ export class CodexAgentRunner implements AgentRunner {
     options: CodexTurnOptions,
     stream: TurnStreamQueue<CodexTurnResult> | undefined,
     startWork?: (signal: AbortSignal) => Promise<string | undefined>,
+    kind: "turn" | "compact" | "review" = startWork ? "compact" : "turn",
   ): Promise<CodexTurnResult> {
     this.throwIfClosed();
     if (this.active) {
@@ -283,7 +303,8 @@ export class CodexAgentRunner implements AgentRunner {
       timeoutSeconds,
       silenceSeconds: options.silenceTimeoutSeconds ?? this.options.silenceTimeoutSeconds,
       stop,
-      adoptFirstTurn: startWork !== undefined,
+      // A compaction's turn id comes only with its turn/started; a review's with the review/start answer.
+      adoptFirstTurn: kind === "compact",
       // Each of the caller's callbacks on its own: one that throws keeps neither the other nor the stream from the event.
       onEvent: (event) => {
         callSafely("onEvent (runner)", this.options.onEvent, this.backend.config.onCallbackError, event);
@@ -302,7 +323,7 @@ export class CodexAgentRunner implements AgentRunner {
       stop.abort(new AgentError("ABORTED", "The turn was aborted by the caller's signal; it was interrupted and the runner can take another turn.", { cause: options.signal?.reason }));
     options.signal?.addEventListener("abort", onCallerAbort, { once: true });
     const start = startWork ?? ((signal: AbortSignal) => this.startTurn(prompt, options, output, signal));
-    const trace = this.backend.tracing.startTurn(startWork ? "compact" : "turn", { threadId: this.threadIdValue, model: this.config.model });
+    const trace = this.backend.tracing.startTurn(kind, { threadId: this.threadIdValue, model: this.config.model });
     this.turnTrace = trace;
     const running = this.drive(active, start, stop.signal);
     this.running = running;

@@ -34,6 +34,7 @@ import { LivenessMonitor, type LivenessProbeOptions } from "./livenessMonitor.ts
 import { childEnvironment, resolveCodexBinary, type ResolvedCodexBinary } from "./resolveCodexBinary.ts";
 import { checkServerVersion, type CodexBackendWarning } from "./serverVersion.ts";
 import { stableRequestValidators } from "./stableRequestSchema.ts";
+import { ConversationCatalog } from "./conversationCatalog.ts";
 import { CodexTracing, type CodexTracingOption } from "./tracing.ts";
 
 /** How long a server with a broken stdin or stdout gets to exit on its own before SIGTERM, in ms. */
@@ -269,6 +270,11 @@ export class CodexBackend implements AsyncDisposable {
    */
   request<M extends StableClientRequestMethod>(method: M, ...args: StableClientRequestArgs<M>): Promise<StableClientRequestResult<M>> {
     return this.stateValue === "running" ? requestStable(this.connection, stableRequestValidators(), method, ...args) : Promise.reject(this.notRunningError());
+  }
+
+  /** Conversations, models and the account as plain methods over {@link request} (see ConversationCatalog). */
+  get catalog(): ConversationCatalog {
+    return new ConversationCatalog(this);
   }
 
   /** Spawns the app-server and completes the handshake; idempotent while running. */

@@ -167,8 +167,8 @@ export class CodexTracing {
     return this.tracer !== undefined;
   }
 
-  /** Starts the span of a turn (or compaction) under the active context; undefined when off. Never throws. */
-  startTurn(kind: "turn" | "compact", known: { readonly threadId?: string | undefined; readonly model?: string | undefined }): TurnTrace | undefined {
+  /** Starts the span of a turn (or compaction, or code review) under the active context; undefined when off. Never throws. */
+  startTurn(kind: "turn" | "compact" | "review", known: { readonly threadId?: string | undefined; readonly model?: string | undefined }): TurnTrace | undefined {
     const { api, tracer } = this;
     if (!api || !tracer) return undefined;
     try {

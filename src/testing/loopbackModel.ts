@@ -26,6 +26,8 @@ export interface LoopbackModelRequest {
   readonly outputSchema: unknown;
   /** The `<cwd>` of the newest `<environment_context>` in `input`, if any. */
   readonly cwd: string | undefined;
+  /** True when codex asks for a code review (`review/start`): `input` carries its review guidelines. */
+  readonly review: boolean;
 }
 
 /** One output item of a scripted response, or how the response ends. */
@@ -64,6 +66,9 @@ export const DEFAULT_WAIT_FOR_REQUESTS_TIMEOUT_MS = 10_000;
 
 // User-role messages codex writes itself; they are context, not prompts.
 const INJECTED_USER_TEXT_PREFIXES = ["<environment_context>", "# AGENTS.md", "<user_instructions>", "<turn_aborted>"];
+
+// How codex's review prompt (a developer message) begins.
+const REVIEW_GUIDELINES_PREFIX = "# Review guidelines";
 
 interface Waiter {
   readonly count: number;
@@ -201,7 +206,8 @@ export class LoopbackModel implements AsyncDisposable {
 /**
  * The default responder, deterministic and offline: after a tool call it reports the output
  * (`Command finished. Output:\nOUTPUT`, without exec_command's timing header); a prompt `run: CMD` becomes an `exec_command` call of CMD
- * in the request's cwd; with an output schema it answers a JSON value fitting the schema;
+ * in the request's cwd; with an output schema it answers a JSON value fitting the schema; a
+ * code review gets a review without findings (`overall_explanation`: `Reviewed: PROMPT`);
  * otherwise it echoes `You said: PROMPT (turn N)` in three deltas, N being the number of prompts.
  */
 export const defaultResponder: LoopbackModelResponder = (request) => {
@@ -219,6 +225,11 @@ export const defaultResponder: LoopbackModelResponder = (request) => {
   if (request.outputSchema !== undefined) {
     return { type: "message", text: JSON.stringify(exampleForSchema(request.outputSchema)) };
   }
+  if (request.review) {
+    // The JSON codex's review prompt asks for; codex turns it into the review text.
+    const review = { findings: [], overall_correctness: "patch is correct", overall_explanation: `Reviewed: ${prompt ?? ""}`, overall_confidence_score: 0.5 };
+    return { type: "message", text: JSON.stringify(review) };
+  }
   return { type: "message", text: `You said: ${prompt ?? ""} (turn ${request.userTexts.length})`, deltas: 3 };
 };
 
@@ -227,8 +238,10 @@ function parseRequest(index: number, body: Record<string, unknown>): LoopbackMod
   const userTexts: string[] = [];
   const functionCallOutputs: { callId: string; output: string }[] = [];
   let cwd: string | undefined;
+  let review = false;
   for (const item of input) {
     if (!isRecord(item)) continue;
+    if (item["role"] === "developer" && contentText(item["content"]).startsWith(REVIEW_GUIDELINES_PREFIX)) review = true;
     if (item["type"] === "function_call_output") {
       functionCallOutputs.push({ callId: String(item["call_id"] ?? ""), output: functionOutputText(item["output"]) });
       continue;
@@ -241,7 +254,7 @@ function parseRequest(index: number, body: Record<string, unknown>): LoopbackMod
   }
   const format = isRecord(body["text"]) ? body["text"]["format"] : undefined;
   const outputSchema = isRecord(format) && format["type"] === "json_schema" ? format["schema"] : undefined;
-  return { index, body, input, userTexts, lastUserText: userTexts.at(-1), functionCallOutputs, outputSchema, cwd };
+  return { index, body, input, userTexts, lastUserText: userTexts.at(-1), functionCallOutputs, outputSchema, cwd, review };
 }
 
 function streamReply(res: ServerResponse, request: LoopbackModelRequest, steps: readonly LoopbackModelStep[]): void {

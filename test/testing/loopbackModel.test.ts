@@ -57,7 +57,7 @@ async function postEvents(model: LoopbackModel, body: unknown): Promise<SseEvent
 /** A request as the model parses it, for calling responders directly. */
 function requestOf(input: unknown[], extra: Partial<LoopbackModelRequest> = {}): LoopbackModelRequest {
   const userTexts = input.flatMap((item: any) => (item.role === "user" && !item.content[0].text.startsWith("<") ? [item.content[0].text] : []));
-  return { index: 0, body: { input }, input, userTexts, lastUserText: userTexts.at(-1), functionCallOutputs: [], outputSchema: undefined, cwd: undefined, ...extra };
+  return { index: 0, body: { input }, input, userTexts, lastUserText: userTexts.at(-1), functionCallOutputs: [], outputSchema: undefined, cwd: undefined, review: false, ...extra };
 }
 
 describe("LoopbackModel over HTTP", () => {
@@ -95,9 +95,22 @@ describe("LoopbackModel over HTTP", () => {
     assert.deepEqual(request.outputSchema, schema);
     assert.equal(request.input.length, 8);
     assert.equal(request.body["model"], "mock-model");
+    assert.equal(request.review, false);
     // The default responder answers a schema with a value fitting it.
     const done = events.find((e) => e.event === "response.output_item.done")!;
     assert.equal(done.data["item"].content[0].text, JSON.stringify({ a: "example" }));
+  });
+
+  it("answers a code review (codex's review guidelines in a developer message) with the JSON review codex asks for", async () => {
+    await postEvents(model, {
+      input: [{ type: "message", role: "developer", content: [{ type: "input_text", text: "# Review guidelines:\n\nYou are acting as a reviewer..." }] }, userMessage("Review the diff")],
+    });
+    const request = model.requests.at(-1)!;
+    assert.equal(request.review, true);
+    const reply = await defaultResponder(request);
+    assert.ok(!Array.isArray(reply) && (reply as LoopbackModelStep).type === "message");
+    const review = JSON.parse((reply as { text: string }).text) as Record<string, unknown>;
+    assert.deepEqual(review, { findings: [], overall_correctness: "patch is correct", overall_explanation: "Reviewed: Review the diff", overall_confidence_score: 0.5 });
   });
 
   it("streams a message as added, N deltas, done, then completed with usage", async () => {
