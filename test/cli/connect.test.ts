@@ -6,7 +6,7 @@
  * `check --connect` runs the scenarios that need no model and lists the others as skipped.
  */
 import assert from "node:assert/strict";
-import { mkdtemp, rm, writeFile } from "node:fs/promises";
+import { mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
 import { createServer, type AddressInfo } from "node:net";
 import { tmpdir } from "node:os";
 import path from "node:path";
@@ -134,6 +134,28 @@ describe("codex-rpc run/check --connect", { timeout: 120_000 }, () => {
       const result = await cli(args);
       assert.equal(result.code, 2, `${args.join(" ")}: ${result.stderr}`);
       assert.match(result.stderr, expected, args.join(" "));
+    }
+  });
+
+  it("says at once when the server is not logged in (exit 3), naming the server, not the local login", async () => {
+    const bare = await createHermeticCodexHome({ modelBaseUrl: "http://127.0.0.1:1/v1" });
+    try {
+      // codex's default provider (OpenAI, which needs a login), with the remote features still off.
+      const config = await readFile(path.join(bare.codexHome, "config.toml"), "utf8");
+      await writeFile(path.join(bare.codexHome, "config.toml"), config.slice(config.indexOf("[features]")));
+      const socketPath = path.join(dir, "unlogged.sock");
+      const unlogged = await startListeningAppServer({ env: bare.env, listen: `unix://${socketPath}` });
+      try {
+        const result = await cli(["run", "--connect", unlogged.endpoint, "--timeout", "300", "say hi"]);
+        assert.equal(result.code, 3, result.stderr);
+        assert.ok(result.stderr.includes(`NOT_LOGGED_IN The codex app-server at unix://${socketPath} is not logged in`), result.stderr);
+        assert.match(result.stderr, /Log in on the server's host/);
+        assert.doesNotMatch(result.stderr, /--offline/);
+      } finally {
+        await unlogged.stop();
+      }
+    } finally {
+      await bare.dispose();
     }
   });
 

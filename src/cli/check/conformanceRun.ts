@@ -81,7 +81,7 @@ export interface ConformanceReport {
  */
 export async function runConformance(options: ConformanceOptions = {}): Promise<ConformanceReport> {
   if (options.remote) return runRemoteConformance(options, options.remote);
-  const validator = new ProtocolValidator(options.protocolDir);
+  const validator = validatorFor(options.protocolDir);
   const timeoutSeconds = options.turnTimeoutSeconds ?? DEFAULT_CHECK_TURN_TIMEOUT_SECONDS;
   let steerGate = gate();
   const model = await LoopbackModel.start({ respond: checkResponder(() => steerGate.promise) });
@@ -136,6 +136,16 @@ export async function runConformance(options: ConformanceOptions = {}): Promise<
   return report(validator, recorded, outcomes, [], userAgent, options);
 }
 
+const validators = new Map<string, ProtocolValidator>();
+
+/** One validator per protocol directory and process: compiling the schemas takes seconds, and a validator keeps no state of a run. */
+function validatorFor(protocolDir: string | undefined): ProtocolValidator {
+  const key = protocolDir ?? "";
+  let validator = validators.get(key);
+  if (!validator) validators.set(key, (validator = new ProtocolValidator(protocolDir)));
+  return validator;
+}
+
 /** A scenario's run, before its messages are validated. */
 interface Outcome {
   readonly name: string;
@@ -156,7 +166,7 @@ function wantedScenarios(options: ConformanceOptions): readonly Scenario[] {
 
 /** The scenarios that need no model, against a running app-server; traffic recorded through `onTraffic`. */
 async function runRemoteConformance(options: ConformanceOptions, remote: NonNullable<ConformanceOptions["remote"]>): Promise<ConformanceReport> {
-  const validator = new ProtocolValidator(options.protocolDir);
+  const validator = validatorFor(options.protocolDir);
   const recorded: Recorded[] = [];
   let current = { name: "", messages: [] as TranscriptEntry[] };
   const origin = performance.now();
