@@ -24,6 +24,8 @@ export type LinkName = (typeof LINKS)[number];
 export interface LinkRow {
   readonly label: string;
   readonly samples: Record<LinkName, number[]>;
+  /** Of each sample, the time outside turn/start written → turn/completed read: the client's part, in ms. */
+  readonly client: Record<LinkName, number[]>;
 }
 
 /** One fleet run: `conversations` new conversations over `servers` app-servers, one turn each. */
@@ -75,10 +77,17 @@ export async function measureLinks(env: BenchEnvironment, rounds: number, warmup
       startListeningAppServer({ codexBin: env.binary.path, env: env.backendEnv, listen: `unix://${path.join(dir, "app-server.sock")}` }),
     ]);
     servers.push(ws, unix);
+    // When turn/start went out and turn/completed came in, per link: the rest of a turn is the client's.
+    const marks = Object.fromEntries(LINKS.map((link) => [link, { written: 0, completed: 0 }])) as Record<LinkName, { written: number; completed: number }>;
+    const onTraffic = (link: LinkName): CodexBackendConfig["onTraffic"] => (direction, message) => {
+      const method = (message as { method?: unknown } | undefined)?.method;
+      if (direction === "c2s" && method === "turn/start") marks[link].written = performance.now();
+      if (direction === "s2c" && method === "turn/completed") marks[link].completed = performance.now();
+    };
     const configs: Record<LinkName, CodexBackendConfig> = {
-      stdio: { codexBin: env.binary.path, env: env.backendEnv },
-      ws: { endpoint: ws.endpoint, auth: { tokenFile } },
-      unix: { endpoint: unix.endpoint },
+      stdio: { codexBin: env.binary.path, env: env.backendEnv, onTraffic: onTraffic("stdio") },
+      ws: { endpoint: ws.endpoint, auth: { tokenFile }, onTraffic: onTraffic("ws") },
+      unix: { endpoint: unix.endpoint, onTraffic: onTraffic("unix") },
     };
     const started = await Promise.all(LINKS.map((link) => new CodexAgentSessionFactory(configs[link]).start()));
     factories.push(...started);
@@ -92,15 +101,22 @@ export async function measureLinks(env: BenchEnvironment, rounds: number, warmup
     const longLived = Object.fromEntries(
       await Promise.all(LINKS.map(async (link) => [link, await factoryOf(link).runner({ workingDirectory: env.workDir })] as const)),
     ) as Record<LinkName, CodexAgentRunner>;
-    const perLink = (measure: (link: LinkName) => () => Promise<number>) => Object.fromEntries(LINKS.map((link) => [link, measure(link)])) as Record<LinkName, () => Promise<number>>;
+    const perLink = (measure: (link: LinkName) => (round: number) => Promise<number>) => Object.fromEntries(LINKS.map((link) => [link, measure(link)])) as Record<LinkName, (round: number) => Promise<number>>;
 
     const rows: LinkRow[] = [];
     const row = async (label: string, measure: (link: LinkName) => () => Promise<number>) => {
       const before = performance.now();
-      const samples = await interleave(perLink(measure), rounds, warmups);
-      rows.push({ label, samples });
+      const client = Object.fromEntries(LINKS.map((link) => [link, [] as number[]])) as Record<LinkName, number[]>;
+      const withClientPart = (link: LinkName) => async (round: number) => {
+        const ms = await measure(link)();
+        if (round >= 0) client[link].push(ms - (marks[link].completed - marks[link].written));
+        return ms;
+      };
+      const samples = await interleave(perLink(withClientPart), rounds, warmups);
+      rows.push({ label, samples, client });
       const cells = LINKS.slice(1).map((link) => `${link} ${formatRatio(summarise(pairedRatios(samples[link], samples.stdio)))}`);
-      log(`  remote ${label}: stdio ${formatMs(summarise(samples.stdio))}; vs stdio: ${cells.join(", ")} [${((performance.now() - before) / 1000).toFixed(0)} s]`);
+      const clientCells = LINKS.map((link) => `${link} ${formatMs(summarise(client[link]))}`);
+      log(`  remote ${label}: stdio ${formatMs(summarise(samples.stdio))}; vs stdio: ${cells.join(", ")}; client part: ${clientCells.join(", ")} [${((performance.now() - before) / 1000).toFixed(0)} s]`);
     };
     await row("later turn on the same conversation", (link) => () => timed(() => turn(longLived[link], link)));
     await row("first turn of a new conversation (thread/start + turn)", (link) => async () => {
@@ -199,20 +215,22 @@ async function measureFleet(env: BenchEnvironment, counts: RemoteCounts, log: (l
 /** The Markdown of the remote section. */
 export function remoteSection(results: RemoteResults): string[] {
   const out = [
-    "| one turn | stdio | ws (127.0.0.1, token) | unix socket | ws / stdio | unix / stdio | goal ≤ " + `${LINK_GOAL}× stdio |`,
-    "|---|---|---|---|---|---|---|",
+    "| one turn | stdio | ws (127.0.0.1, token) | unix socket | ws / stdio | unix / stdio | client part: stdio / ws / unix | goal ≤ " + `${LINK_GOAL}× stdio |`,
+    "|---|---|---|---|---|---|---|---|",
   ];
   for (const row of results.links) {
     const ratio = (link: LinkName) => summarise(pairedRatios(row.samples[link], row.samples.stdio));
     const goal = (["ws", "unix"] as const).map((link) => `${link}: ${ratio(link).median <= LINK_GOAL ? "**met**" : "**missed**"}`).join(", ");
     out.push(
-      `| ${row.label} | ${formatMs(summarise(row.samples.stdio))} | ${formatMs(summarise(row.samples.ws))} | ${formatMs(summarise(row.samples.unix))} | ${formatRatio(ratio("ws"))} | ${formatRatio(ratio("unix"))} | ${goal} |`,
+      `| ${row.label} | ${formatMs(summarise(row.samples.stdio))} | ${formatMs(summarise(row.samples.ws))} | ${formatMs(summarise(row.samples.unix))} | ${formatRatio(ratio("ws"))} | ${formatRatio(ratio("unix"))} | ` +
+        `${LINKS.map((link) => summarise(row.client[link]).median.toFixed(1)).join(" / ")} ms | ${goal} |`,
     );
   }
   out.push(
     "",
     "The same binary three ways: spawned on stdio, and two `codex app-server --listen` processes (ws on 127.0.0.1 with a capability token, and a unix socket) started by the benchmark. " +
-      "Links are interleaved round by round; ratios are medians (p25–p75) of the per-round ratios.",
+      "Links are interleaved round by round; ratios are medians (p25–p75) of the per-round ratios. " +
+      "Client part: the turn's time outside turn/start written → turn/completed read (`onTraffic` timestamps), i.e. what codex-rpc itself adds on each link (for a first turn, thread/start's round trip too); the rest is the server, the model and the link's transit.",
     "",
   );
   if (!results.fleet) {
