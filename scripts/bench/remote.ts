@@ -6,7 +6,7 @@
  */
 import { readFileSync } from "node:fs";
 import { mkdtemp, rm, writeFile } from "node:fs/promises";
-import { tmpdir } from "node:os";
+import { cpus, tmpdir } from "node:os";
 import path from "node:path";
 import { CodexAgentSessionFactory, type CodexAgentRunner, type CodexBackend, type CodexBackendConfig } from "../../src/index.ts";
 import { startListeningAppServer, type ListeningAppServer } from "../../src/testing/index.ts";
@@ -238,14 +238,15 @@ export function remoteSection(results: RemoteResults): string[] {
     return out;
   }
   out.push(
-    "| conversations at once | app-servers | answers correct | conversations per server | wall time | CPU: client / app-servers / model | client heap per conversation | goal: all correct, < 0.5 MB |",
-    "|---|---|---|---|---|---|---|---|",
+    "| conversations at once | app-servers | answers correct | conversations per server | wall time | CPU: client / app-servers / model | cores busy (CPU / wall) | client heap per conversation | goal: all correct, < 0.5 MB |",
+    "|---|---|---|---|---|---|---|---|---|",
   );
   for (const run of results.fleet) {
     const met = run.heapPerConversation < PER_CONVERSATION_GOAL_BYTES && run.correct === run.conversations;
     const cpu = `${run.cpu.clientMs.toFixed(0)} / ${run.cpu.serversMs.toFixed(0)} / ${run.cpu.modelMs.toFixed(0)} ms`;
+    const busy = (run.cpu.clientMs + run.cpu.serversMs + run.cpu.modelMs) / run.wallMs;
     out.push(
-      `| ${run.conversations} | ${run.servers} | ${run.correct}/${run.conversations} | ${run.spread.join(" / ")} | ${run.wallMs.toFixed(0)} ms | ${cpu} | ${(run.heapPerConversation / 1024).toFixed(0)} KB | ${met ? "**met**" : "**missed**"} |`,
+      `| ${run.conversations} | ${run.servers} | ${run.correct}/${run.conversations} | ${run.spread.join(" / ")} | ${run.wallMs.toFixed(0)} ms | ${cpu} | ${busy.toFixed(2)} of ${cpus().length} | ${(run.heapPerConversation / 1024).toFixed(0)} KB | ${met ? "**met**" : "**missed**"} |`,
     );
   }
   out.push(
