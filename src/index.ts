@@ -63,7 +63,9 @@ export {
   parseAgentConfig,
   REASONING_EFFORTS,
   resolveCodexBinary,
+  SPAN_ATTRIBUTES,
   structuredOutput,
+  TRACER_NAME,
 } from "./codex/index.ts";
 export type {
   ApprovalDecision,
@@ -89,9 +91,12 @@ export type {
   UserInputQuestion,
   CodexAgentSessionFactoryOptions,
   CodexBackendAuth,
+  CodexFactoryRunnerOptions,
   CodexBackendConfig,
   CodexBackendState,
   CodexBinarySource,
+  CodexTracing,
+  CodexTracingOption,
   DecidedBy,
   ParsedAgentConfig,
   ReconnectOptions,

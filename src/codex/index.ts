@@ -8,7 +8,7 @@ export type { TurnStreamChunk } from "./turnStream.ts";
 export { isLiveEvent, LIVE_EVENT_KINDS } from "./progressEvents.ts";
 export type { LiveEventKind, PlanStep, ProgressDeltaKind, TurnProgressChunk } from "./progressEvents.ts";
 export { CodexAgentSessionFactory } from "./codexAgentSessionFactory.ts";
-export type { CodexAgentSessionFactoryOptions } from "./codexAgentSessionFactory.ts";
+export type { CodexAgentSessionFactoryOptions, CodexFactoryRunnerOptions } from "./codexAgentSessionFactory.ts";
 export { CodexBackend, DEFAULT_CLIENT_INFO, DEFAULT_START_TIMEOUT_SECONDS } from "./codexBackend.ts";
 export { DEFAULT_RECONNECT, SIGNED_TOKEN_LIFETIME_SECONDS } from "./backendEndpoint.ts";
 export type { CodexBackendAuth, ReconnectOptions } from "./backendEndpoint.ts";
@@ -21,3 +21,5 @@ export { DEFAULT_PROBE_AFTER_SILENCE_SECONDS, DEFAULT_PROBE_TIMEOUT_SECONDS } fr
 export type { LivenessProbeOptions } from "./livenessMonitor.ts";
 export { childEnvironment, resolveCodexBinary } from "./resolveCodexBinary.ts";
 export type { CodexBinarySource, ResolvedCodexBinary, ResolveCodexBinaryOptions } from "./resolveCodexBinary.ts";
+export { SPAN_ATTRIBUTES, TRACER_NAME } from "./tracing.ts";
+export type { CodexTracing, CodexTracingOption } from "./tracing.ts";
