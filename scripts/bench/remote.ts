@@ -8,7 +8,7 @@ import { readFileSync } from "node:fs";
 import { mkdtemp, rm, writeFile } from "node:fs/promises";
 import { cpus, tmpdir } from "node:os";
 import path from "node:path";
-import { CodexAgentSessionFactory, type CodexAgentRunner, type CodexBackend, type CodexBackendConfig } from "../../src/index.ts";
+import { CodexAgentSessionFactory, type CodexAgentRunner, type CodexBackendConfig } from "../../src/index.ts";
 import { startListeningAppServer, type ListeningAppServer } from "../../src/testing/index.ts";
 import type { BenchEnvironment } from "./environment.ts";
 import { collectGarbage } from "./gc.ts";
@@ -42,17 +42,11 @@ export interface FleetRun {
   readonly cpu: { readonly clientMs: number; readonly serversMs: number; readonly modelMs: number };
 }
 
-/** A factory over several backends (the fleet API; see CodexAgentSessionFactory). */
-type FleetFactory = CodexAgentSessionFactory & { readonly backends: readonly CodexBackend[] };
-type FleetFactoryConstructor = new (configs: readonly CodexBackendConfig[]) => FleetFactory;
 
 /** What the remote section measured. */
 export interface RemoteResults {
   readonly links: readonly LinkRow[];
-  /** Undefined when the factory takes one backend only (no fleet to measure). */
-  readonly fleet: readonly FleetRun[] | undefined;
-  /** Why the fleet rows are missing, if they are. */
-  readonly fleetNote?: string;
+  readonly fleet: readonly FleetRun[];
 }
 
 const LINK_GOAL = 1.05;
@@ -152,7 +146,7 @@ function processCpuSeconds(pid: number | undefined): number {
  * stdio backends. Wall time; CPU of this process, of the app-servers and of the model over it
  * (where the time goes); heap growth per conversation, runners and results held.
  */
-async function fleetRun(factory: FleetFactory, env: BenchEnvironment, servers: number, conversations: number, tag: string): Promise<FleetRun> {
+async function fleetRun(factory: CodexAgentSessionFactory, env: BenchEnvironment, servers: number, conversations: number, tag: string): Promise<FleetRun> {
   const heapBefore = collectGarbage();
   const pids = factory.backends.map((backend) => backend.pid);
   const cpu = () => ({ client: process.cpuUsage(), servers: pids.reduce<number>((sum, pid) => sum + processCpuSeconds(pid), 0), model: processCpuSeconds(env.modelPid) });
@@ -165,7 +159,7 @@ async function fleetRun(factory: FleetFactory, env: BenchEnvironment, servers: n
   const heapPerConversation = (collectGarbage() - heapBefore) / conversations;
   const correct = results.filter((result, i) => result.assistantText === `You said: ${tag} conversation ${i} (turn 1)`).length;
   const backends = factory.backends;
-  const spread = backends.map((backend) => runners.filter((runner) => (runner as unknown as { readonly backend: CodexBackend }).backend === backend).length);
+  const spread = backends.map((backend) => runners.filter((runner) => runner.backend === backend).length);
   await Promise.all(runners.map((runner) => runner.close()));
   const clientCpu = process.cpuUsage(cpuBefore.client);
   return {
@@ -184,15 +178,14 @@ async function fleetRun(factory: FleetFactory, env: BenchEnvironment, servers: n
 }
 
 /** Every fleet size and conversation count, `fleetRepetitions` times; a warm-up per factory. */
-async function measureFleet(env: BenchEnvironment, counts: RemoteCounts, log: (line: string) => void): Promise<Pick<RemoteResults, "fleet" | "fleetNote">> {
-  if (!("backends" in CodexAgentSessionFactory.prototype)) return { fleet: undefined, fleetNote: "this CodexAgentSessionFactory takes one backend only" };
+async function measureFleet(env: BenchEnvironment, counts: RemoteCounts, log: (line: string) => void): Promise<FleetRun[]> {
   const runs: FleetRun[] = [];
   for (let repetition = 0; repetition < counts.fleetRepetitions; repetition++) {
     // Alternate the order of the fleet sizes between repetitions, so that drift hits every size alike.
     const sizes = repetition % 2 === 0 ? counts.fleetServers : [...counts.fleetServers].reverse();
     for (const servers of sizes) {
       const configs = Array.from({ length: servers }, (): CodexBackendConfig => ({ codexBin: env.binary.path, env: env.backendEnv }));
-      const factory = new (CodexAgentSessionFactory as unknown as FleetFactoryConstructor)(configs);
+      const factory = new CodexAgentSessionFactory(configs);
       try {
         await factory.start();
         await fleetRun(factory, env, servers, 8 * servers, `warm-up ${repetition}`);
@@ -209,7 +202,7 @@ async function measureFleet(env: BenchEnvironment, counts: RemoteCounts, log: (l
       }
     }
   }
-  return { fleet: runs };
+  return runs;
 }
 
 /** The Markdown of the remote section. */
@@ -233,10 +226,6 @@ export function remoteSection(results: RemoteResults): string[] {
       "Client part: the turn's time outside turn/start written → turn/completed read (`onTraffic` timestamps), i.e. what codex-rpc itself adds on each link (for a first turn, thread/start's round trip too); the rest is the server, the model and the link's transit.",
     "",
   );
-  if (!results.fleet) {
-    out.push(`Fleet rows not measured: ${results.fleetNote ?? "no fleet"}.`);
-    return out;
-  }
   out.push(
     "| conversations at once | app-servers | answers correct | conversations per server | wall time | CPU: client / app-servers / model | cores busy (CPU / wall) | client heap per conversation | goal: all correct, < 0.5 MB |",
     "|---|---|---|---|---|---|---|---|---|",
@@ -271,5 +260,5 @@ export interface RemoteCounts {
 export async function measureRemote(env: BenchEnvironment, counts: RemoteCounts, log: (line: string) => void): Promise<RemoteResults> {
   const links = await measureLinks(env, counts.linkRounds, counts.warmups, log);
   const fleet = await measureFleet(env, counts, log);
-  return { links, ...fleet };
+  return { links, fleet };
 }
