@@ -3,9 +3,11 @@
  * TypeScript SDK, side by side in one run, with the real pinned binary and the built-in model on
  * loopback; then peak memory, scale, a time breakdown of one turn and transport throughput.
  * Prints a Markdown report and writes it to docs/benchmarks.md. BENCH_SCALE (default 1)
- * multiplies every round count (at least 2 each).
+ * multiplies every round count (at least 2 each). BENCH_ONLY=remote runs only the remote
+ * app-server rows (ws and unix vs stdio, the fleet) and prints them, writing no file.
  */
 import { writeFileSync } from "node:fs";
+import os from "node:os";
 import path from "node:path";
 import { CodexAgentSessionFactory } from "../../src/index.ts";
 import { measureBreakdown } from "./breakdown.ts";
@@ -14,6 +16,7 @@ import { FloorClient } from "./floorClient.ts";
 import { interleave, timed, type Measurement } from "./interleave.ts";
 import { measurePeakMemory } from "./memory.ts";
 import { renderReport, type LatencyRow } from "./report.ts";
+import { measureRemote, remoteSection, type RemoteCounts } from "./remote.ts";
 import { measureScale } from "./scale.ts";
 import { startCodexRpc, startFloor, startSdk, type Client, type Conversation, type SideName } from "./sides.ts";
 import { formatMs, summarise } from "./stats.ts";
@@ -33,6 +36,15 @@ const COUNTS = {
   breakdown: rounds(30),
   throughput: rounds(8),
 };
+const REMOTE_COUNTS: RemoteCounts = {
+  linkRounds: rounds(20),
+  warmups: 2,
+  fleetRepetitions: Math.max(1, Math.round(SCALE)),
+  fleetServers: [1, 2, 4],
+  fleetConversations: [64, 256],
+};
+const ONLY = process.env.BENCH_ONLY;
+if (ONLY !== undefined && ONLY !== "" && ONLY !== "remote") throw new Error(`BENCH_ONLY=${ONLY}: the one section that runs alone is "remote" (unset it for the whole benchmark).`);
 const WARMUPS = 2;
 const THROUGHPUT_MESSAGES = 100_000;
 const SCALE_RUNNERS = 64;
@@ -45,6 +57,16 @@ const env = await createBenchEnvironment();
 const sampler = TreeMemorySampler.create();
 log(`bench: ${env.machine.codex} at ${env.binary.path}; model ${env.modelBaseUrl}; home ${env.home.root}`);
 log(`bench: rounds ${JSON.stringify(COUNTS)}, after ${WARMUPS} warm-up rounds per latency row`);
+
+if (ONLY === "remote") {
+  log(`bench: BENCH_ONLY=remote ${JSON.stringify(REMOTE_COUNTS)}; load average ${os.loadavg().map((load) => load.toFixed(2)).join(", ")} on ${os.cpus().length} cores`);
+  const remote = await measureRemote(env, REMOTE_COUNTS, log);
+  await sampler.close();
+  await env.close();
+  process.stdout.write(`## Remote app-servers\n\n${remoteSection(remote).join("\n")}\n`);
+  log(`bench: remote rows after ${((performance.now() - began) / 60000).toFixed(1)} min; load average ${os.loadavg().map((load) => load.toFixed(2)).join(", ")}`);
+  process.exit(0);
+}
 
 const latency: LatencyRow[] = [];
 async function row(label: string, sides: Partial<Record<SideName, Measurement>>, count: number, extra: Partial<LatencyRow> = {}): Promise<void> {
@@ -127,6 +149,11 @@ started = performance.now();
 const throughput = await measureThroughput(THROUGHPUT_MESSAGES, COUNTS.throughput, log);
 log(`  throughput ${seconds(started)}`);
 
+// 7. Remote app-servers: ws and unix vs stdio, and a fleet of app-servers in one factory.
+started = performance.now();
+const remote = await measureRemote(env, REMOTE_COUNTS, log);
+log(`  remote ${seconds(started)}`);
+
 await sampler.close();
 await env.close();
 
@@ -140,6 +167,7 @@ const report = renderReport({
   throughput,
   scale,
   breakdown,
+  remote: remoteSection(remote),
   elapsedMs: performance.now() - began,
 });
 process.stdout.write(report);

@@ -28,6 +28,8 @@ export interface BenchResults {
   readonly throughput: readonly ThroughputResult[];
   readonly scale: readonly ScaleRun[];
   readonly breakdown: { readonly turns: readonly TurnBreakdown[]; readonly floor: readonly FloorTurn[] };
+  /** The remote app-server section, rendered (see remote.ts). */
+  readonly remote?: readonly string[];
   readonly elapsedMs: number;
 }
 
@@ -200,5 +202,6 @@ export function renderReport(results: BenchResults): string {
     "Timestamps from `CodexBackendConfig.onTraffic` (when each line crossed the pipe); the client's CPU on stdout from a `spawn` wrapper timing every `data` event; " +
       "JSON.parse and zod's `safeParse` wrapped while the turns ran. The floor's turns were interleaved with codex-rpc's, on a server of its own.",
     "",
+    ...(results.remote ? ["## Remote app-servers", "", ...results.remote, ""] : []),
   ].join("\n");
 }

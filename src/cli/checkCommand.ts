@@ -12,6 +12,7 @@ import { runConformance, DEFAULT_CHECK_TURN_TIMEOUT_SECONDS, type ConformanceRep
 import { defaultProtocolJsonDir } from "./check/protocolValidator.ts";
 import { diffBinarySchema, type SchemaChange } from "./check/schemaDiff.ts";
 import { SCENARIOS } from "./check/scenarios.ts";
+import { addConnectOptions, CONNECT_HELP, conflictingWithConnect, connectConfig, flagName, type ConnectFlags } from "./connectOptions.ts";
 import { BackendUnusableError, cliMessage, colorsFor, errorMessage, EXIT_FAILURE, EXIT_OK, UsageError, writeJsonLine, type CliIo } from "./io.ts";
 import type { CommandContext } from "./main.ts";
 
@@ -28,6 +29,8 @@ export interface CheckOptions {
   readonly scenarios?: readonly string[];
   /** Write every recorded message to this file as a transcript (for `show` and `replay`). */
   readonly writeTranscript?: string;
+  /** Check a running app-server (`--connect URL` and its credential flags) instead of a binary. */
+  readonly connection?: ConnectFlags;
   readonly io: CliIo;
 }
 
@@ -35,6 +38,8 @@ export interface CheckOptions {
 export async function checkBinary(options: CheckOptions): Promise<number> {
   const { io } = options;
   const colors = colorsFor(io.stdout, io.env);
+  const remote = connectConfig(options.connection ?? {}, io);
+  if (remote) return checkServer(options, remote);
   let binary: string;
   try {
     binary = resolveCodexBinary({ ...(options.codexBin ? { codexBin: options.codexBin } : {}), env: io.env }).path;
@@ -58,11 +63,7 @@ export async function checkBinary(options: CheckOptions): Promise<number> {
     ...(options.timeoutSeconds !== undefined ? { turnTimeoutSeconds: options.timeoutSeconds } : {}),
     ...(options.scenarios?.length ? { scenarios: options.scenarios } : {}),
   });
-  if (options.writeTranscript) {
-    await writeFile(options.writeTranscript, report.transcript.map((entry) => `${JSON.stringify(entry)}\n`).join("")).catch((error: unknown) => {
-      io.stderr.write(`codex-rpc check: cannot write the transcript ${options.writeTranscript}: ${errorMessage(error)}\n`);
-    });
-  }
+  if (options.writeTranscript) await writeTranscript(options, report);
   let changes: SchemaChange[] | undefined;
   let experimentalChanges: SchemaChange[] | undefined;
   let schemaError: string | undefined;
@@ -113,6 +114,48 @@ export async function checkBinary(options: CheckOptions): Promise<number> {
   return ok ? EXIT_OK : EXIT_FAILURE;
 }
 
+/**
+ * `check --connect`: the scenarios that need no scripted model, against a running app-server.
+ * Throws (exit 3) when the server cannot be reached or refuses the credentials.
+ */
+async function checkServer(options: CheckOptions, remote: NonNullable<ReturnType<typeof connectConfig>>): Promise<number> {
+  const { io } = options;
+  const colors = colorsFor(io.stdout, io.env);
+  const conflicting = conflictingWithConnect(options, ["codexBin", "schemaFromBinary", "experimental"]);
+  if (conflicting.length) throw new UsageError(`--connect checks the app-server at ${remote.endpoint}, no binary of ours; leave out ${conflicting.join(", ")}.`);
+  const endpoint = remote.endpoint!;
+  const pinnedVersion = await readFile(path.join(defaultProtocolJsonDir(), "..", "VERSION"), "utf8").then((text) => text.trim(), () => undefined);
+  const report = await runConformance({
+    remote: { endpoint, ...(remote.auth ? { auth: remote.auth } : {}) },
+    ...(options.timeoutSeconds !== undefined ? { turnTimeoutSeconds: options.timeoutSeconds } : {}),
+    ...(options.scenarios?.length ? { scenarios: options.scenarios } : {}),
+  });
+  if (options.writeTranscript) await writeTranscript(options, report);
+  if (options.json) {
+    const { transcript: _transcript, ok, ...rest } = report;
+    writeJsonLine(io.stdout, { ok, scenariosOk: ok, endpoint, pinnedVersion, ...rest });
+    return ok ? EXIT_OK : EXIT_FAILURE;
+  }
+  io.stdout.write(`${colors.bold("codex-rpc check")} ${endpoint}\n`);
+  io.stdout.write(colors.dim(`server: ${report.userAgent ?? "(no userAgent)"}; protocol/ pinned to ${pinnedVersion ?? "?"}\n\n`));
+  for (const line of scenarioTable(report, colors)) io.stdout.write(`${line}\n`);
+  if (report.skipped.length) {
+    io.stdout.write(`\n${colors.bold("Skipped")} ${colors.dim("(they script the built-in model's answers; the server at --connect answers with its own model)")}\n`);
+    const width = Math.max(...report.skipped.map((s) => s.name.length));
+    for (const skip of report.skipped) io.stdout.write(`${skip.name.padEnd(width)}  ${colors.yellow("skip")}  ${skip.reason}\n`);
+  }
+  const details = failureDetails(report, colors);
+  if (details.length) io.stdout.write(`\n${colors.bold("Failures")}\n${details.join("\n")}\n`);
+  io.stdout.write(`\n${report.ok ? colors.green(`conformant in the ${report.scenarios.length} scenario${report.scenarios.length === 1 ? "" : "s"} that ran`) : colors.red("NOT conformant")}\n`);
+  return report.ok ? EXIT_OK : EXIT_FAILURE;
+}
+
+async function writeTranscript(options: CheckOptions, report: ConformanceReport): Promise<void> {
+  await writeFile(options.writeTranscript!, report.transcript.map((entry) => `${JSON.stringify(entry)}\n`).join("")).catch((error: unknown) => {
+    options.io.stderr.write(`codex-rpc check: cannot write the transcript ${options.writeTranscript}: ${errorMessage(error)}\n`);
+  });
+}
+
 /** Options of {@link checkRecordedTranscripts}. */
 export interface TranscriptCheckOptions {
   readonly files: readonly string[];
@@ -140,7 +183,7 @@ export async function checkRecordedTranscripts(options: TranscriptCheckOptions):
 
 /** Builds `codex-rpc check`. */
 export function checkCommand(context: CommandContext): Command {
-  return new Command("check")
+  const command = new Command("check")
     .summary("check a codex binary's protocol conformance")
     .description(
       "Protocol conformance of a codex binary: drives it offline (a model on loopback, a throwaway CODEX_HOME) through " +
@@ -156,10 +199,17 @@ export function checkCommand(context: CommandContext): Command {
     .option("--timeout <seconds>", `deadline of each turn (default ${DEFAULT_CHECK_TURN_TIMEOUT_SECONDS})`, positiveNumber)
     .option("--transcript <files...>", "validate these recorded transcripts (from `tap`, any client) instead of running a binary")
     .option("--write-transcript <file>", "also write every message the scenarios exchanged to this transcript (see `show`, `replay`)")
-    .option("--scenario <name>", `run only this scenario (repeatable): ${SCENARIOS.map((s) => s.name).join(", ")}`, collectScenario)
+    .option("--scenario <name>", `run only this scenario (repeatable): ${SCENARIOS.map((s) => s.name).join(", ")}`, collectScenario);
+  return addConnectOptions(command)
+    .addHelpText(
+      "after",
+      `\n${CONNECT_HELP}\nWith --connect, only the scenarios that need no scripted model run (handshake, thread start/read);\n` +
+        "the others are listed as skipped, with the reason.\n" +
+        "  codex-rpc check --connect ws://127.0.0.1:4500 --token-file ~/.codex-rpc-token",
+    )
     .action(async (options: CheckFlags) => {
       if (options.transcript?.length) {
-        const conflicting = (["codexBin", "schemaFromBinary", "experimental", "timeout", "scenario", "writeTranscript"] as const).filter((key) => options[key] !== undefined);
+        const conflicting = (["codexBin", "schemaFromBinary", "experimental", "timeout", "scenario", "writeTranscript", "connect", "tokenFile", "sharedSecretFile", "issuer", "audience"] as const).filter((key) => options[key] !== undefined);
         if (conflicting.length) throw new UsageError(`--transcript validates recordings and runs nothing; leave out ${conflicting.map(flagName).join(", ")}.`);
         context.exit(await checkRecordedTranscripts({ io: context.io, files: options.transcript, ...(options.json ? { json: true } : {}) }));
         return;
@@ -174,12 +224,13 @@ export function checkCommand(context: CommandContext): Command {
           ...(options.timeout !== undefined ? { timeoutSeconds: options.timeout } : {}),
           scenarios: options.scenario ?? [],
           ...(options.writeTranscript ? { writeTranscript: options.writeTranscript } : {}),
+          connection: { connect: options.connect, tokenFile: options.tokenFile, sharedSecretFile: options.sharedSecretFile, issuer: options.issuer, audience: options.audience },
         }),
       );
     });
 }
 
-interface CheckFlags {
+interface CheckFlags extends ConnectFlags {
   codexBin?: string;
   json?: boolean;
   schemaFromBinary?: boolean;
@@ -188,10 +239,6 @@ interface CheckFlags {
   scenario?: string[];
   transcript?: string[];
   writeTranscript?: string;
-}
-
-function flagName(key: string): string {
-  return `--${key.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`)}`;
 }
 
 /** `<bin> --version`, with stdin closed and a short deadline (a fake server may ignore the flag and wait for input). */

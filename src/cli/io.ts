@@ -11,7 +11,7 @@ export const EXIT_OK = 0;
 export const EXIT_FAILURE = 1;
 /** Exit code of bad usage: unknown option, bad value, missing argument, unreadable input file. */
 export const EXIT_USAGE = 2;
-/** Exit code when codex could not be started: binary not found or not executable, start-up failed, not logged in. */
+/** Exit code when codex could not be started or reached: binary not found or not executable, start-up failed, not logged in, --connect unreachable or credentials refused. */
 export const EXIT_BACKEND = 3;
 /** Exit code when the user stopped the turn with Ctrl-C (128 + SIGINT). */
 export const EXIT_INTERRUPTED = 130;
@@ -23,13 +23,14 @@ export const EXIT_CODES_HELP = [
   "  1    the work failed: a turn failed or timed out (or codex died during it), the binary is not",
   "       conformant (check), the recording did not match (replay --strict)",
   "  2    usage error: unknown option, bad or missing value, unreadable input file",
-  "  3    codex could not be started: binary not found or not executable, start-up failed, not logged in",
+  "  3    codex could not be started: binary not found or not executable, start-up failed, not logged in;",
+  "       or (--connect) the app-server could not be reached or refused the credentials",
   "  130  interrupted with Ctrl-C (run)",
   "  tap exits with its child's code (126 cannot run it, 127 not found, 128+N killed by signal N).",
 ].join("\n");
 
 /** Error codes of the library that mean codex could not be started (exit code {@link EXIT_BACKEND}). */
-const BACKEND_UNUSABLE_CODES: ReadonlySet<string> = new Set(["BACKEND_START", "NOT_LOGGED_IN"]);
+const BACKEND_UNUSABLE_CODES: ReadonlySet<string> = new Set(["BACKEND_START", "NOT_LOGGED_IN", "AUTH"]);
 
 /** The exit code for an error that ended a subcommand's work. */
 export function exitCodeFor(error: unknown): number {
@@ -49,6 +50,12 @@ const FLAG_FOR_OPTION: readonly (readonly [RegExp, string])[] = [
   [/\bapprovalMode\b/g, "--approval"],
   [/\bworkingDirectory\b/g, "--cwd"],
   [/\boutputSchema\b/g, "--output-schema"],
+  // Remote app-servers (--connect): what the library calls auth.* is given by these flags.
+  [/\bset auth \(\{token\}, \{tokenFile\} or \{sharedSecretFile\}\)/g, "pass --token-file or --shared-secret-file (or set CODEX_RPC_TOKEN)"],
+  [/\bauth\.tokenFile\b/g, "--token-file"],
+  [/\bauth\.sharedSecretFile\b/g, "--shared-secret-file"],
+  [/\bauth\.token\b/g, "the token in CODEX_RPC_TOKEN"],
+  [/\bissuer and audience match its --ws-issuer and --ws-audience\b/g, "--issuer and --audience match its --ws-issuer and --ws-audience"],
 ];
 
 /** A library message as the command shows it: flags (`--codex-bin`) instead of option names (`codexBin`). */

@@ -4,8 +4,11 @@
  */
 import type { CodexBackend } from "../index.ts";
 
-/** What to tell the user when codex has no login its provider needs, or undefined when all is well (or unknown). */
-export async function missingLoginMessage(backend: CodexBackend): Promise<string | undefined> {
+/**
+ * What to tell the user when codex has no login its provider needs, or undefined when all is well
+ * (or unknown). `endpoint`: the app-server `run --connect` attached to (its login is its host's).
+ */
+export async function missingLoginMessage(backend: CodexBackend, endpoint?: string): Promise<string | undefined> {
   let account: { account?: unknown; requiresOpenaiAuth: boolean };
   try {
     account = await backend.connection.request("account/read", { refreshToken: false });
@@ -14,5 +17,8 @@ export async function missingLoginMessage(backend: CodexBackend): Promise<string
     return undefined;
   }
   if (account.account != null || !account.requiresOpenaiAuth) return undefined;
+  if (endpoint !== undefined) {
+    return `The codex app-server at ${endpoint} is not logged in, and its model provider needs a login. Log in on the server's host (\`codex login\` with the server's CODEX_HOME) and restart the server.`;
+  }
   return "codex is not logged in, and its model provider needs a login. Log in with `codex login` (or `codex login --with-api-key`), or use --offline to run against the built-in model.";
 }

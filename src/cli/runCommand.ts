@@ -20,6 +20,7 @@ import {
 } from "../index.ts";
 import { APPROVAL_POLICIES, SANDBOX_MODES } from "../protocol/index.ts";
 import { createHermeticCodexHome, LoopbackModel, type HermeticCodexHome } from "../testing/index.ts";
+import { addConnectOptions, CONNECT_HELP, conflictingWithConnect, connectConfig, type ConnectFlags } from "./connectOptions.ts";
 import { cliMessage, colorsFor, errorMessage, EXIT_BACKEND, EXIT_FAILURE, EXIT_INTERRUPTED, EXIT_OK, exitCodeFor, UsageError, type CliIo } from "./io.ts";
 import { missingLoginMessage } from "./loginCheck.ts";
 import type { CommandContext } from "./main.ts";
@@ -43,6 +44,8 @@ export interface RunOptions {
   readonly verbose?: boolean;
   readonly yes?: boolean;
   readonly codexBin?: string;
+  /** Attach to a running app-server (`--connect URL` and its credential flags) instead of spawning codex. */
+  readonly connection?: ConnectFlags;
   readonly io: CliIo;
   /** Aborts the running turn (the command wires Ctrl-C to it). */
   readonly interrupts?: EventTarget;
@@ -54,7 +57,15 @@ export async function runTurns(options: RunOptions): Promise<number> {
   if (!options.interactive && (options.prompt === undefined || options.prompt.trim() === "")) {
     throw new UsageError('run needs a prompt: codex-rpc run "what to do" (or --interactive for a prompt loop).');
   }
-  const workingDirectory = await checkedDirectory(options.cwd ?? io.cwd);
+  const remote = connectConfig(options.connection ?? {}, io);
+  if (remote) {
+    const conflicting = conflictingWithConnect(options, ["offline", "codexBin"]);
+    if (conflicting.length) {
+      throw new UsageError(`--connect uses the app-server at ${remote.endpoint} with its own model and binary; leave out ${conflicting.join(", ")}.`);
+    }
+  }
+  // A remote server may run elsewhere: the directory is its to check (--cwd is passed as given).
+  const workingDirectory = remote ? path.resolve(io.cwd, options.cwd ?? ".") : await checkedDirectory(options.cwd ?? io.cwd);
   const outputSchema = options.outputSchema ? await readSchema(options.outputSchema) : undefined;
   const colors = colorsFor(io.stderr, io.env);
   const terminal = io.stdin.isTTY === true && io.stderr.isTTY === true;
@@ -81,6 +92,7 @@ export async function runTurns(options: RunOptions): Promise<number> {
   try {
     const backend: { -readonly [K in keyof CodexBackendConfig]: CodexBackendConfig[K] } = {};
     if (options.codexBin) backend.codexBin = options.codexBin;
+    if (remote) Object.assign(backend, remote);
     if (options.offline) {
       model = await LoopbackModel.start();
       home = await createHermeticCodexHome({ modelBaseUrl: model.baseUrl });
@@ -111,7 +123,7 @@ export async function runTurns(options: RunOptions): Promise<number> {
       renderer.failed(error instanceof AgentError ? error.code : "ERROR", cliMessage(errorMessage(error)));
       return exitCodeFor(error);
     }
-    const notLoggedIn = options.offline ? undefined : await missingLoginMessage(factory.backend);
+    const notLoggedIn = options.offline ? undefined : await missingLoginMessage(factory.backend, remote?.endpoint);
     if (notLoggedIn) {
       renderer.failed("NOT_LOGGED_IN", notLoggedIn);
       return EXIT_BACKEND;
@@ -256,7 +268,7 @@ async function readSchema(file: string): Promise<Record<string, unknown>> {
 
 /** Builds `codex-rpc run`. */
 export function runCommand(context: CommandContext): Command {
-  return new Command("run")
+  const command = new Command("run")
     .summary("run a turn (or a prompt loop) against codex, live")
     .description("Run one turn (or a prompt loop with --interactive) against codex, showing it live.")
     .argument("[prompt]", "what to ask (optional with --interactive)")
@@ -271,7 +283,8 @@ export function runCommand(context: CommandContext): Command {
     .option("--json", "print the turn as JSON lines: {type: turn|delta|itemStarted|progress|event|result|error}")
     .option("-v, --verbose", "stream each command's output to stderr as it is produced")
     .option("-y, --yes", "accept every approval request (default: ask on a terminal, else decline)")
-    .option("--codex-bin <path>", "the codex binary (default: CODEX_BIN, the bundled @openai/codex, codex on PATH)")
+    .option("--codex-bin <path>", "the codex binary (default: CODEX_BIN, the bundled @openai/codex, codex on PATH)");
+  return addConnectOptions(command)
     .addHelpText(
       "after",
       '\nExamples:\n  codex-rpc run --offline "run: echo hi"\n  codex-rpc run --offline --interactive\n' +
@@ -279,17 +292,20 @@ export function runCommand(context: CommandContext): Command {
         "The agent's text goes to stdout; commands, file changes, approvals and token usage to stderr.\n" +
         "Defaults: --approval and --sandbox as your codex config.toml sets them (codex 0.169 with no config:\n" +
         "on-request, read-only); with --offline: never (commands run without asking), read-only.\n" +
-        "Approval requests are asked on a terminal, declined otherwise unless --yes.",
+        "Approval requests are asked on a terminal, declined otherwise unless --yes.\n\n" +
+        `${CONNECT_HELP}\nWith --connect, --cwd names a directory on the server's host (default: the current one).\n` +
+        '  codex-rpc run --connect ws://127.0.0.1:4500 --token-file ~/.codex-rpc-token "what changed?"',
     )
-    .action(async (prompt: string | undefined, flags: Omit<RunOptions, "io" | "prompt" | "timeoutSeconds"> & { timeout?: number }) => {
+    .action(async (prompt: string | undefined, allFlags: Omit<RunOptions, "io" | "prompt" | "timeoutSeconds" | "connection"> & ConnectFlags & { timeout?: number }) => {
       const interrupts = new EventTarget();
       const onSigint = () => interrupts.dispatchEvent(new Event("interrupt"));
       process.on("SIGINT", onSigint);
       try {
-        const { timeout, ...rest } = flags;
+        const { timeout, connect, tokenFile, sharedSecretFile, issuer, audience, ...rest } = allFlags;
         context.exit(
           await runTurns({
             ...rest,
+            connection: { connect, tokenFile, sharedSecretFile, issuer, audience },
             ...(prompt !== undefined ? { prompt } : {}),
             ...(timeout !== undefined ? { timeoutSeconds: timeout } : {}),
             io: context.io,

@@ -1,14 +1,15 @@
 /**
  * Runs the conformance scenarios against one codex binary, offline (a model on loopback, a
  * hermetic CODEX_HOME), records every message both ways, and validates each against the JSON
- * schema of the pinned protocol and codex-rpc's zod schemas.
+ * schema of the pinned protocol and codex-rpc's zod schemas. Or, with `remote`, against an
+ * app-server that already runs: only the scenarios that need no scripted model run there.
  */
-import { AgentError, CodexAgentSessionFactory } from "../../index.ts";
+import { AgentError, CodexAgentSessionFactory, type CodexBackendAuth } from "../../index.ts";
 import { createHermeticCodexHome, LoopbackModel } from "../../testing/index.ts";
-import { isMessageEntry, type Direction, type TranscriptEntry } from "../transcript.ts";
+import { isMessageEntry, TrafficRecorder, type Direction, type TranscriptEntry } from "../transcript.ts";
 import { messageKind, ProtocolValidator, type Problem } from "./protocolValidator.ts";
 import { recordingSpawn } from "./recordingSpawn.ts";
-import { checkResponder, SCENARIOS, type Scenario, type ScenarioContext } from "./scenarios.ts";
+import { checkResponder, SCENARIOS, type RemoteScenarioContext, type Scenario, type ScenarioContext } from "./scenarios.ts";
 
 /** Default deadline of each turn of the check, in seconds. */
 export const DEFAULT_CHECK_TURN_TIMEOUT_SECONDS = 20;
@@ -25,6 +26,8 @@ export interface ConformanceOptions {
   readonly protocolDir?: string;
   /** Only the scenarios with these names (default all). */
   readonly scenarios?: readonly string[];
+  /** Check the app-server at this endpoint (`--connect`) instead of starting a binary. */
+  readonly remote?: { readonly endpoint: string; readonly auth?: CodexBackendAuth };
   /** Called with each scenario's result once the run is validated. */
   readonly onScenario?: (result: ScenarioResult) => void;
 }
@@ -53,24 +56,37 @@ export interface ScenarioResult {
   readonly durationMs?: number;
 }
 
+/** A scenario that was not run, and why. */
+export interface SkippedScenario {
+  readonly name: string;
+  readonly reason: string;
+}
+
 /** The whole run. */
 export interface ConformanceReport {
   readonly ok: boolean;
   readonly userAgent?: string;
   readonly scenarios: readonly ScenarioResult[];
+  /** Scenarios that could not run here (against `--connect`: those that script the built-in model). */
+  readonly skipped: readonly SkippedScenario[];
   readonly failures: readonly MessageFailure[];
   /** Every recorded message, as a transcript (for `show` or `replay`). */
   readonly transcript: readonly TranscriptEntry[];
 }
 
-/** Runs the scenarios; never throws for a misbehaving binary (that is a failed scenario). */
+/**
+ * Runs the scenarios; never throws for a misbehaving binary (that is a failed scenario). With
+ * `remote`, throws the error of the first connection (AUTH, BACKEND_START, INVALID_CONFIG) when
+ * the server cannot be reached: nothing was checked then.
+ */
 export async function runConformance(options: ConformanceOptions = {}): Promise<ConformanceReport> {
-  const validator = new ProtocolValidator(options.protocolDir);
+  if (options.remote) return runRemoteConformance(options, options.remote);
+  const validator = validatorFor(options.protocolDir);
   const timeoutSeconds = options.turnTimeoutSeconds ?? DEFAULT_CHECK_TURN_TIMEOUT_SECONDS;
   let steerGate = gate();
   const model = await LoopbackModel.start({ respond: checkResponder(() => steerGate.promise) });
   const home = await createHermeticCodexHome({ modelBaseUrl: model.baseUrl });
-  const recorded: { scenario: string; connection: number; entry: TranscriptEntry }[] = [];
+  const recorded: Recorded[] = [];
   let current = { name: "", messages: [] as TranscriptEntry[] };
   // Validation waits until the scenarios are done: compiling the schemas takes a second that
   // would otherwise land in the first scenario's timing (and on the binary's deadlines).
@@ -96,15 +112,15 @@ export async function runConformance(options: ConformanceOptions = {}): Promise<
     anotherFactory: newFactory,
     model,
     workDir: home.workDir,
+    threadDir: home.workDir,
     timeoutSeconds,
     messages: () => current.messages,
     releaseSteer: () => steerGate.open(),
   };
 
-  const outcomes: { name: string; error?: string; durationMs: number }[] = [];
+  const outcomes: Outcome[] = [];
   try {
-    const wanted = options.scenarios?.length ? SCENARIOS.filter((s) => options.scenarios!.includes(s.name)) : SCENARIOS;
-    for (const scenario of wanted) {
+    for (const scenario of wantedScenarios(options)) {
       current = { name: scenario.name, messages: [] };
       steerGate = gate();
       outcomes.push(await runScenario(scenario, context));
@@ -116,6 +132,109 @@ export async function runConformance(options: ConformanceOptions = {}): Promise<
     await home.dispose();
   }
 
+  const userAgent = (await main?.catch(() => undefined))?.backend.initializeResult?.userAgent;
+  return report(validator, recorded, outcomes, [], userAgent, options);
+}
+
+const validators = new Map<string, ProtocolValidator>();
+
+/** One validator per protocol directory and process: compiling the schemas takes seconds, and a validator keeps no state of a run. */
+function validatorFor(protocolDir: string | undefined): ProtocolValidator {
+  const key = protocolDir ?? "";
+  let validator = validators.get(key);
+  if (!validator) validators.set(key, (validator = new ProtocolValidator(protocolDir)));
+  return validator;
+}
+
+/** A scenario's run, before its messages are validated. */
+interface Outcome {
+  readonly name: string;
+  readonly error?: string;
+  readonly durationMs: number;
+}
+
+/** A recorded message and where it belongs. */
+interface Recorded {
+  readonly scenario: string;
+  readonly connection: number;
+  readonly entry: TranscriptEntry;
+}
+
+function wantedScenarios(options: ConformanceOptions): readonly Scenario[] {
+  return options.scenarios?.length ? SCENARIOS.filter((s) => options.scenarios!.includes(s.name)) : SCENARIOS;
+}
+
+/** The scenarios that need no model, against a running app-server; traffic recorded through `onTraffic`. */
+async function runRemoteConformance(options: ConformanceOptions, remote: NonNullable<ConformanceOptions["remote"]>): Promise<ConformanceReport> {
+  const validator = validatorFor(options.protocolDir);
+  const recorded: Recorded[] = [];
+  let current = { name: "", messages: [] as TranscriptEntry[] };
+  const origin = performance.now();
+  const factories: CodexAgentSessionFactory[] = [];
+  const newFactory = async () => {
+    const connection = factories.length;
+    const recorder = new TrafficRecorder({
+      origin,
+      onEntry: (entry) => {
+        recorded.push({ scenario: current.name, connection, entry });
+        current.messages.push(entry);
+      },
+    });
+    const factory = new CodexAgentSessionFactory({
+      endpoint: remote.endpoint,
+      ...(remote.auth ? { auth: remote.auth } : {}),
+      startTimeoutSeconds: options.startTimeoutSeconds ?? DEFAULT_CHECK_START_TIMEOUT_SECONDS,
+      // One message per WebSocket frame: a line to the recorder, as a child's stdout would be.
+      onTraffic: (direction, _message, line) => recorder.chunk(direction, Buffer.from(`${line}\n`)),
+    });
+    factories.push(factory);
+    return factory.start();
+  };
+  const outcomes: Outcome[] = [];
+  const skipped: SkippedScenario[] = [];
+  let userAgent: string | undefined;
+  try {
+    // Connect before any scenario: a server that cannot be reached is not a failed check.
+    current = { name: SCENARIOS[0]!.name, messages: [] };
+    const connecting = performance.now();
+    const main = newFactory();
+    const started = await main;
+    const connectMs = performance.now() - connecting;
+    userAgent = started.backend.initializeResult?.userAgent;
+    const context: RemoteScenarioContext = {
+      factory: () => main,
+      timeoutSeconds: options.turnTimeoutSeconds ?? DEFAULT_CHECK_TURN_TIMEOUT_SECONDS,
+      messages: () => current.messages,
+      threadDir: undefined,
+    };
+    for (const scenario of wantedScenarios(options)) {
+      if (typeof scenario.remote !== "function") {
+        skipped.push({ name: scenario.name, reason: scenario.remote.skip });
+        continue;
+      }
+      const run = scenario.remote;
+      // The handshake's messages were recorded while connecting: they stay with it.
+      if (current.name !== scenario.name) current = { name: scenario.name, messages: [] };
+      const outcome = await runScenario({ name: scenario.name, run }, context);
+      // The handshake happened while connecting: its time counts.
+      outcomes.push(outcome.name === SCENARIOS[0]!.name ? { ...outcome, durationMs: Math.round(outcome.durationMs + connectMs) } : outcome);
+    }
+  } finally {
+    await Promise.all(factories.map((factory) => factory.close()));
+  }
+  // Messages of the connection that belong to no scenario that ran (a handshake not asked for).
+  const ran = new Set(outcomes.map((outcome) => outcome.name));
+  return report(validator, recorded.filter((r) => ran.has(r.scenario)), outcomes, skipped, userAgent, options);
+}
+
+function report(
+  validator: ProtocolValidator,
+  recorded: readonly Recorded[],
+  outcomes: readonly Outcome[],
+  skipped: readonly SkippedScenario[],
+  userAgent: string | undefined,
+  options: ConformanceOptions,
+): ConformanceReport {
   const failures: MessageFailure[] = [];
   const pending = new Map<string, string>();
   for (const { scenario, connection, entry } of recorded) {
@@ -128,17 +247,17 @@ export async function runConformance(options: ConformanceOptions = {}): Promise<
     return { ...outcome, ok: outcome.error === undefined && failedMessages === 0, messages, failedMessages };
   });
   for (const result of results) options.onScenario?.(result);
-  const userAgent = (await main?.catch(() => undefined))?.backend.initializeResult?.userAgent;
   return {
     ok: results.every((result) => result.ok),
     ...(userAgent ? { userAgent } : {}),
     scenarios: results,
+    skipped,
     failures,
     transcript: recorded.map((r) => r.entry),
   };
 }
 
-async function runScenario(scenario: Scenario, context: ScenarioContext): Promise<{ name: string; error?: string; durationMs: number }> {
+async function runScenario<C>(scenario: { readonly name: string; run(context: C): Promise<void> }, context: C): Promise<Outcome> {
   const started = performance.now();
   try {
     await scenario.run(context);

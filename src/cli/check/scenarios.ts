@@ -16,18 +16,24 @@ export const CHECK_PROMPTS = {
   steerInput: "conformance: steered input",
 } as const;
 
-/** What a scenario works with. */
-export interface ScenarioContext {
+/** What a scenario that needs no model works with; all an app-server at `--connect` gives. */
+export interface RemoteScenarioContext {
   /** The started factory whose traffic is recorded (started by the handshake scenario). */
   factory(): Promise<CodexAgentSessionFactory>;
-  /** Starts another recorded backend (another process) on the same CODEX_HOME; closed by the caller. */
-  anotherFactory(): Promise<CodexAgentSessionFactory>;
-  readonly model: LoopbackModel;
-  readonly workDir: string;
   /** Deadline of each turn, in seconds. */
   readonly timeoutSeconds: number;
   /** Messages recorded so far in this scenario. */
   messages(): readonly TranscriptEntry[];
+  /** A directory for threads, or undefined to leave it to the server (a remote one may run elsewhere). */
+  readonly threadDir: string | undefined;
+}
+
+/** What a scenario works with against a binary the check starts, with the built-in model. */
+export interface ScenarioContext extends RemoteScenarioContext {
+  /** Starts another recorded backend (another process) on the same CODEX_HOME; closed by the caller. */
+  anotherFactory(): Promise<CodexAgentSessionFactory>;
+  readonly model: LoopbackModel;
+  readonly workDir: string;
   /** Releases a turn waiting in the model for a steer. */
   releaseSteer(): void;
 }
@@ -36,6 +42,11 @@ export interface ScenarioContext {
 export interface Scenario {
   readonly name: string;
   run(context: ScenarioContext): Promise<void>;
+  /**
+   * Against an app-server at `--connect`: how to run it there, or why it is skipped. Scenarios
+   * that script the built-in model's answers cannot run against a server with its own model.
+   */
+  readonly remote: ((context: RemoteScenarioContext) => Promise<void>) | { readonly skip: string };
 }
 
 /** The model behind the check: the default responder, plus failures, hangs and a wait for a steer. */
@@ -69,7 +80,7 @@ function kinds(events: readonly AgentTurnEvent[]): string {
 }
 
 /** Methods of the recorded messages of one direction, in order. */
-function methodsSeen(context: ScenarioContext, dir: "c2s" | "s2c"): string[] {
+function methodsSeen(context: RemoteScenarioContext, dir: "c2s" | "s2c"): string[] {
   return context
     .messages()
     .filter((entry) => entry.dir === dir && "msg" in entry)
@@ -103,20 +114,41 @@ function describe(error: unknown): string {
   return error instanceof AgentError ? `${error.code}: ${error.message}` : error instanceof Error ? error.message : String(error);
 }
 
+async function handshake(context: RemoteScenarioContext): Promise<void> {
+  const factory = await context.factory();
+  const result = factory.backend.initializeResult;
+  expect(result && result.userAgent.length > 0, "initialize answered without a userAgent");
+  const sent = methodsSeen(context, "c2s");
+  expect(sent.includes("initialize") && sent.includes("initialized"), `expected initialize and initialized to be sent; sent ${sent.join(", ")}`);
+}
+
+/** A thread without a turn: started, announced and readable; no model is asked. Ephemeral, so nothing stays on a shared server. */
+async function threadStartRead(context: RemoteScenarioContext): Promise<void> {
+  const backend = (await context.factory()).backend;
+  const started = await backend.request("thread/start", { ephemeral: true, ...(context.threadDir !== undefined ? { cwd: context.threadDir } : {}) });
+  const threadId = started.thread.id;
+  expect(typeof threadId === "string" && threadId.length > 0, "thread/start answered without a thread id");
+  const read = await backend.request("thread/read", { threadId, includeTurns: false });
+  expect(read.thread.id === threadId, `thread/read answered thread ${String(read.thread.id)}, expected ${threadId}`);
+  const sent = methodsSeen(context, "c2s");
+  expect(sent.includes("thread/start") && sent.includes("thread/read"), `expected thread/start and thread/read; sent ${sent.join(", ")}`);
+}
+
 /** Every scenario, in the order they run. */
 export const SCENARIOS: readonly Scenario[] = [
   {
     name: "handshake",
-    async run(context) {
-      const factory = await context.factory();
-      const result = factory.backend.initializeResult;
-      expect(result && result.userAgent.length > 0, "initialize answered without a userAgent");
-      const sent = methodsSeen(context, "c2s");
-      expect(sent.includes("initialize") && sent.includes("initialized"), `expected initialize and initialized to be sent; sent ${sent.join(", ")}`);
-    },
+    run: handshake,
+    remote: handshake,
+  },
+  {
+    name: "thread start/read",
+    run: threadStartRead,
+    remote: threadStartRead,
   },
   {
     name: "thread start/resume",
+    remote: { skip: "resuming needs a thread with a turn, and a turn asks the server's own model" },
     async run(context) {
       // Start the conversation in another process and close it: a thread has one writer at a
       // time, and resuming from a new process is what a client restarting does.
@@ -142,6 +174,7 @@ export const SCENARIOS: readonly Scenario[] = [
   },
   {
     name: "text turn",
+    remote: { skip: "expects the built-in model's exact answer" },
     async run(context) {
       const conversation = await runner(context);
       let streamed = "";
@@ -158,6 +191,7 @@ export const SCENARIOS: readonly Scenario[] = [
   },
   {
     name: "tool call",
+    remote: { skip: "needs the built-in model to ask for a command" },
     async run(context) {
       const conversation = await runner(context);
       const result = await conversation.turn("run: echo hi", { timeoutSeconds: context.timeoutSeconds });
@@ -169,6 +203,7 @@ export const SCENARIOS: readonly Scenario[] = [
   },
   {
     name: "approval",
+    remote: { skip: "needs the built-in model to ask for a command that needs approval" },
     async run(context) {
       const asked: ApprovalRequest[] = [];
       const conversation = await runner(context, { approvalMode: "untrusted" }, {
@@ -188,6 +223,7 @@ export const SCENARIOS: readonly Scenario[] = [
   },
   {
     name: "failed turn",
+    remote: { skip: "needs the built-in model to fail on cue" },
     async run(context) {
       const conversation = await runner(context);
       const outcome = await conversation.turn(CHECK_PROMPTS.fail, { timeoutSeconds: context.timeoutSeconds }).then(
@@ -202,6 +238,7 @@ export const SCENARIOS: readonly Scenario[] = [
   },
   {
     name: "interrupt",
+    remote: { skip: "needs the built-in model to hang on cue" },
     async run(context) {
       const conversation = await runner(context);
       const stop = new AbortController();
@@ -221,6 +258,7 @@ export const SCENARIOS: readonly Scenario[] = [
   },
   {
     name: "steer",
+    remote: { skip: "needs the built-in model to wait for the steer" },
     async run(context) {
       const conversation = await runner(context);
       const before = context.model.requests.length;
@@ -239,6 +277,7 @@ export const SCENARIOS: readonly Scenario[] = [
   },
   {
     name: "structured output",
+    remote: { skip: "reads the request the built-in model receives" },
     async run(context) {
       const conversation = await runner(context);
       const schema = {
