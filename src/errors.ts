@@ -21,6 +21,7 @@ export const AGENT_ERROR_CODES = [
   "OUTPUT_INVALID",
   "NO_ACTIVE_TURN",
   "INVALID_INPUT",
+  "THREAD_BUSY",
 ] as const;
 
 /** One of {@link AGENT_ERROR_CODES}. */
@@ -124,6 +125,27 @@ export class BackendExitedError extends AgentError {
   }
 }
 
+/**
+ * The backend stopped answering while its process or connection stayed up (stopped, deadlocked,
+ * stuck) and codex-rpc retired it: the process was killed. Code BACKEND_EXITED, like a crash:
+ * the next use of the factory starts a new backend and conversations resume their threads there.
+ */
+export class BackendRetiredError extends AgentError {
+  override readonly name = "BackendRetiredError";
+  constructor(
+    /** Why it was judged wedged, for example "it did not answer turn/interrupt within 5 s". */
+    readonly reason: string,
+    options?: AgentErrorOptions,
+  ) {
+    super(
+      "BACKEND_EXITED",
+      `The codex app-server stopped answering (${reason}) and was retired: codex-rpc stopped its process. ` +
+        "The next use of the factory starts a new backend, and conversations resume their threads there.",
+      options,
+    );
+  }
+}
+
 /** The server answered a request with a JSON-RPC error; keeps its code, message and data. */
 export class RpcError extends AgentError {
   override readonly name = "RpcError";
@@ -167,19 +189,30 @@ export class TurnFailedError extends AgentError {
   }
 }
 
-/** A turn ran past its deadline; it was interrupted on the server and the runner is usable again. */
+/**
+ * A turn ran past its deadline. Normally it was interrupted on the server and the runner is
+ * usable again; when the server did not answer (`retiredBecause` set) the backend was retired
+ * and the runner's next turn runs on a new one.
+ */
 export class TurnTimeoutError extends AgentError {
   override readonly name = "TurnTimeoutError";
+  /** Why the backend was retired at this timeout, if it was. */
+  readonly retiredBecause: string | undefined;
   constructor(
     readonly timeoutSeconds: number,
     readonly turnId: string | undefined,
-    options?: AgentErrorOptions,
+    options?: AgentErrorOptions & { readonly retiredBecause?: string },
   ) {
     super(
       "TURN_TIMEOUT",
-      `The turn did not complete within ${timeoutSeconds} s; it was interrupted. ` +
-        "The runner can take another turn (for example a shorter or repair prompt), or pass a larger timeoutSeconds.",
+      options?.retiredBecause === undefined
+        ? `The turn did not complete within ${timeoutSeconds} s; it was interrupted. ` +
+            "The runner can take another turn (for example a shorter or repair prompt), or pass a larger timeoutSeconds."
+        : `The turn did not complete within ${timeoutSeconds} s, and the codex app-server could not be interrupted: ` +
+            `${options.retiredBecause}. It was taken to be wedged and retired (its process stopped); ` +
+            "the runner's next turn runs on a new backend and resumes this conversation there.",
       options,
     );
+    this.retiredBecause = options?.retiredBecause;
   }
 }

@@ -21,6 +21,8 @@ export interface ActiveTurn {
   /** Adopt the id of the first turn/started (compaction answers with no turn id). */
   readonly adoptFirstTurn: boolean;
   readonly onDelta: ((itemId: string, delta: string) => void) | undefined;
+  /** Deltas that came before the turn id was known; replayed (this turn's only) once it is. */
+  readonly earlyDeltas: { readonly turnId: string; readonly itemId: string; readonly delta: string }[];
   complete(turn: Turn): void;
   fail(error: unknown): void;
   markStarted(turnId: string): void;
@@ -73,6 +75,7 @@ export function createActiveTurn(options: ActiveTurnOptions): ActiveTurn {
     started,
     adoptFirstTurn: options.adoptFirstTurn,
     onDelta: options.onDelta,
+    earlyDeltas: [],
     complete,
     fail,
     markStarted,

@@ -51,6 +51,12 @@ const BACKEND_CONFIG_SHAPE = {
       maxDelayMs: milliseconds({ zeroAllowed: true }).optional(),
     })
     .optional(),
+  livenessProbe: z
+    .union([
+      z.literal(false),
+      z.strictObject({ afterSilenceSeconds: seconds().optional(), timeoutSeconds: seconds().optional() }),
+    ], { error: "must be false (no silence watch) or { afterSilenceSeconds?, timeoutSeconds? } in seconds" })
+    .optional(),
   onProtocolError: functionValue().optional(),
   onTraffic: functionValue().optional(),
   onStderrLine: functionValue().optional(),

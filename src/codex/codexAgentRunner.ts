@@ -2,7 +2,10 @@
  * One conversation on a shared {@link CodexBackend}: the Codex implementation of the port's
  * {@link AgentRunner}. Its first turn starts (or resumes) the thread; later turns continue it.
  * One turn at a time; deadlines and aborts interrupt the turn on the server and leave the runner
- * usable. Beyond the port: live streams, steer, fork, compact, rollback, typed output.
+ * usable, and a turn the caller was told had ended is settled before the next one starts (the
+ * server would merge a new turn into a running one). A server that does not answer the
+ * interrupt is retired. Beyond the port: live streams, steer, fork, compact, rollback, typed
+ * output, close().
  */
 import type { Disposable } from "vscode-jsonrpc/node";
 import type { z } from "zod";
@@ -19,6 +22,7 @@ import { createActiveTurn, rejectOnAbort, type ActiveTurn } from "./activeTurn.t
 import { answerServerRequest, dynamicToolSpecs, type RequestHandlerOptions } from "./requestHandlers.ts";
 import type { StructuredOutput } from "./structuredOutput.ts";
 import { TurnStreamQueue, type TurnStreamChunk } from "./turnStream.ts";
+import { retiredTurnError, settledWithin, TurnSettler } from "./turnSettler.ts";
 
 /** Default time to wait for an interrupted turn to report completion, in seconds. */
 export const DEFAULT_INTERRUPT_SETTLE_SECONDS = 5;
@@ -61,8 +65,10 @@ export interface CodexTurnResult<T = unknown> extends AgentTurnResult {
   readonly turnId: string;
   /** Duration the server measured, in milliseconds. */
   readonly durationMs: number | null;
-  /** Tokens of this turn (`last` of the thread's usage). */
+  /** Tokens of the whole turn: the growth of the thread's `total` over it (every model call of the turn). */
   readonly usage: TokenUsageBreakdown | null;
+  /** Tokens of the turn's final model call only (the server's `last`). */
+  readonly lastCallUsage: TokenUsageBreakdown | null;
   /** The parsed value, when `outputSchema` was a zod schema. */
   readonly output: T;
 }
@@ -74,10 +80,25 @@ export class CodexAgentRunner implements AgentRunner {
   readonly config: ParsedAgentConfig;
   private threadIdValue: string | undefined;
   private threadLoaded = false;
+  private closed = false;
   private threadStarting: Promise<string> | undefined;
   private route: Disposable | undefined;
+  /** What the backend calls for this runner's thread; one object, so re-registering it is no conflict. */
+  private readonly routeHandlers: ThreadRoute = this.threadRoute();
   private active: ActiveTurn | undefined;
-  private unsettledTurnId: string | undefined;
+  /** Stops the running turn (close() uses it), and the run itself, to wait for its end. */
+  private activeStop: AbortController | undefined;
+  private running: Promise<unknown> | undefined;
+  private closing: Promise<void> | undefined;
+  /** The thread's token `total` after its latest update on the current backend (a turn's baseline). */
+  private threadTotal: TokenUsageBreakdown | undefined;
+  private readonly settler = new TurnSettler({
+    backend: () => this.backend,
+    threadId: () => this.threadIdValue,
+    threadLoaded: () => this.threadLoaded,
+    settleMs: () => this.settleMs(),
+    setTurnId: (active, turnId) => this.setTurnId(active, turnId),
+  });
   /** Ids of this runner's completed turns, oldest first (for rollback). */
   private readonly turnIds: string[] = [];
 
@@ -93,7 +114,11 @@ export class CodexAgentRunner implements AgentRunner {
     if (options.tools?.length && !backend.config.experimentalApi) {
       throw new InvalidConfigError("tools", "Dynamic tools need the experimental API: create the backend with { experimentalApi: true }.");
     }
-    if (options.resumeThreadId !== undefined) this.threadIdValue = options.resumeThreadId;
+    if (options.resumeThreadId !== undefined) {
+      // Claimed at once, so a second runner on the thread is refused before anything is sent.
+      this.route = backend.registerThread(options.resumeThreadId, this.routeHandlers);
+      this.threadIdValue = options.resumeThreadId;
+    }
   }
 
   /** The conversation (thread) id: once the first turn has started it, or the one being resumed. */
@@ -118,28 +143,45 @@ export class CodexAgentRunner implements AgentRunner {
 
   /**
    * Runs one turn as a stream: events and agent-message deltas as they arrive, then the result.
-   * Leaving the loop early aborts the turn. Errors are thrown from the iterator.
+   * Leaving the loop early aborts the turn, and returns once it has settled on the server (or
+   * was given up on), so the runner can take the next turn at once. Errors are thrown from the
+   * iterator. Only this turn's deltas are yielded.
    */
   turnStream(prompt: string, options: CodexTurnOptions = {}): AsyncIterable<TurnStreamChunk<CodexTurnResult>> {
     const queue = new TurnStreamQueue<CodexTurnResult>();
     const stop = new AbortController();
     const signal = options.signal ? AbortSignal.any([options.signal, stop.signal]) : stop.signal;
-    this.run(prompt, { ...options, signal }, queue).then(
-      (result) => queue.finish(result),
-      (error: unknown) => queue.fail(error),
-    );
-    return {
-      [Symbol.asyncIterator]: () => {
-        const inner = queue[Symbol.asyncIterator]();
-        return {
-          next: () => inner.next(),
-          return: async () => {
-            stop.abort(new Error("the stream's consumer stopped reading"));
-            return { value: undefined, done: true };
-          },
-        };
-      },
-    };
+    return queue.consumer(this.run(prompt, { ...options, signal }, queue), stop);
+  }
+
+  /**
+   * Ends this conversation on this runner: interrupts a running turn and waits for it to settle,
+   * lets go of the thread on the server (`thread/unsubscribe`) and stops routing it here. The
+   * thread stays on disk: another runner may resume it. Later calls reject with CLOSED.
+   * Idempotent.
+   */
+  close(): Promise<void> {
+    this.closing ??= (async () => {
+      this.closed = true;
+      const settleMs = this.settleMs();
+      this.activeStop?.abort(new AgentError("CLOSED", "The runner was closed during the turn; the turn was interrupted."));
+      await this.running?.catch(() => {});
+      await this.settler.settleLate(settleMs);
+      await settledWithin(this.threadStarting, settleMs);
+      const threadId = this.threadIdValue;
+      if (threadId !== undefined && this.threadLoaded && this.backend.state === "running") {
+        await settledWithin(this.backend.connection.sendRaw("thread/unsubscribe", { threadId }), settleMs);
+      }
+      this.route?.dispose();
+      this.route = undefined;
+      this.threadLoaded = false;
+    })();
+    return this.closing;
+  }
+
+  /** Same as {@link close}. */
+  [Symbol.asyncDispose](): Promise<void> {
+    return this.close();
   }
 
   /** Adds input to the running turn (`turn/steer`); NO_ACTIVE_TURN when none runs. */
@@ -157,6 +199,7 @@ export class CodexAgentRunner implements AgentRunner {
 
   /** Forks the conversation into a new runner (`thread/fork`); this one is unchanged. */
   async fork(options: CodexAgentRunnerOptions = {}): Promise<CodexAgentRunner> {
+    this.throwIfClosed();
     const threadId = await this.loadedThreadId();
     const result = await (await this.liveConnection()).request("thread/fork", { threadId, ...threadSettingsFromConfig(this.config) });
     const fork = new CodexAgentRunner(this.backend, this.portConfig(), { ...this.options, ...options, resumeThreadId: undefined });
@@ -167,8 +210,10 @@ export class CodexAgentRunner implements AgentRunner {
   /** Compacts the conversation's context (`thread/compact/start`); resolves when the server reports it done. */
   async compact(options: { readonly timeoutSeconds?: number } = {}): Promise<void> {
     const threadId = await this.loadedThreadId();
-    await this.run("", { timeoutSeconds: options.timeoutSeconds ?? DEFAULT_TURN_TIMEOUT_SECONDS }, undefined, async () => {
-      await (await this.liveConnection()).request("thread/compact/start", { threadId });
+    await this.run("", { timeoutSeconds: options.timeoutSeconds ?? DEFAULT_TURN_TIMEOUT_SECONDS }, undefined, async (signal) => {
+      const connection = await this.liveConnection();
+      signal.throwIfAborted();
+      await connection.request("thread/compact/start", { threadId });
       return undefined;
     });
   }
@@ -178,6 +223,7 @@ export class CodexAgentRunner implements AgentRunner {
    * model no longer sees them. Local file changes they made are not undone.
    */
   async rollback(turns = 1): Promise<void> {
+    this.throwIfClosed();
     if (this.active) throw new AgentError("RUNNER_BUSY", "Cannot roll back while a turn is running.");
     if (!Number.isInteger(turns) || turns < 1 || turns > this.turnIds.length) {
       throw new InvalidConfigError("turns", `rollback(turns) needs a whole number from 1 to ${this.turnIds.length} (the turns this runner completed); got ${turns}.`);
@@ -193,8 +239,9 @@ export class CodexAgentRunner implements AgentRunner {
     prompt: string,
     options: CodexTurnOptions,
     stream: TurnStreamQueue<CodexTurnResult> | undefined,
-    startWork?: () => Promise<string | undefined>,
+    startWork?: (signal: AbortSignal) => Promise<string | undefined>,
   ): Promise<CodexTurnResult> {
+    this.throwIfClosed();
     if (this.active) {
       throw new AgentError("RUNNER_BUSY", "A turn is already running on this runner. Wait for it, or use another runner for concurrent work.");
     }
@@ -216,45 +263,73 @@ export class CodexAgentRunner implements AgentRunner {
       ...(stream ? { onDelta: (itemId: string, delta: string) => stream.delta(itemId, delta) } : {}),
     });
     this.active = active;
+    this.activeStop = stop;
     const onCallerAbort = () =>
       stop.abort(new AgentError("ABORTED", "The turn was aborted by the caller's signal; it was interrupted and the runner can take another turn.", { cause: options.signal?.reason }));
     options.signal?.addEventListener("abort", onCallerAbort, { once: true });
+    const start = startWork ?? ((signal: AbortSignal) => this.startTurn(prompt, options, output, signal));
+    const running = this.drive(active, start, stop.signal);
+    this.running = running;
     try {
-      const start = startWork ?? (() => this.startTurn(prompt, options, output));
-      const turn = await this.drive(active, start, stop.signal);
-      return this.finish(turn, active, output);
+      return this.finish(await running, active, output);
     } finally {
       active.deadline.cancel();
       active.watchdog?.cancel();
       options.signal?.removeEventListener("abort", onCallerAbort);
       this.active = undefined;
+      this.activeStop = undefined;
+      this.running = undefined;
     }
   }
 
-  /** Starts the work, follows it to turn/completed, and interrupts it on deadline, abort or error. */
-  private async drive(active: ActiveTurn, start: () => Promise<string | undefined>, stop: AbortSignal): Promise<Turn> {
+  /**
+   * Starts the work, follows it to turn/completed, and interrupts it on deadline, abort or error.
+   * `start` must send nothing once its signal has aborted.
+   */
+  private async drive(active: ActiveTurn, start: (signal: AbortSignal) => Promise<string | undefined>, stop: AbortSignal): Promise<Turn> {
     const stopped = rejectOnAbort(stop);
+    let watched = this.backend;
+    let watch = watched.watchLiveness();
     let starting: Promise<string | undefined> | undefined;
     try {
-      await Promise.race([this.settlePreviousTurn(), stopped]);
-      starting = start();
+      await Promise.race([this.settler.settlePrevious(), stopped]);
+      active.recorder.setUsageBaseline(this.threadLoaded ? this.threadTotal : undefined);
+      starting = start(stop);
       // The turn can fail (backend gone, bad notification) before its start is answered.
       const turnId = await Promise.race([starting, active.completion.then(() => undefined), stopped]);
       if (turnId !== undefined) this.setTurnId(active, turnId);
+      if (this.backend !== watched) {
+        // The start moved to a new backend (the old one had died): watch that one.
+        watch.dispose();
+        watched = this.backend;
+        watch = watched.watchLiveness();
+      }
       return await Promise.race([active.completion, stopped]);
     } catch (error) {
-      if (error instanceof AgentError && (error.code === "BACKEND_EXITED" || error.code === "CLOSED")) throw error;
-      await this.interruptAndSettle(active, starting);
-      throw error;
+      // Gone or closed: nothing runs there any more, and there is nobody to interrupt.
+      const backend = this.backend;
+      if (backend.state !== "running") {
+        if (error instanceof AgentError && error.code === "BACKEND_EXITED") reportBackendGone(active, error.message);
+        throw error;
+      }
+      // Retired here, or meanwhile by the liveness watch: the error must say so.
+      const retiredBecause = (await this.settler.interruptAndSettle(active, starting)) ?? backend.retiredBecause;
+      if (retiredBecause === undefined) throw error;
+      reportBackendGone(active, `The codex app-server stopped answering (${retiredBecause}) and was retired.`);
+      throw retiredTurnError(error, retiredBecause);
     } finally {
       stopped.dispose();
+      watch.dispose();
     }
   }
 
-  private async startTurn(prompt: string, options: CodexTurnOptions, output: StructuredOutput<unknown> | undefined): Promise<string> {
+  private async startTurn(prompt: string, options: CodexTurnOptions, output: StructuredOutput<unknown> | undefined, signal: AbortSignal): Promise<string> {
     const threadId = await this.loadedThreadId();
     const outputSchema = output ? output.jsonSchema : (options.outputSchema as Record<string, unknown> | undefined);
-    const { turn } = await (await this.liveConnection()).request("turn/start", {
+    const connection = await this.liveConnection();
+    // The caller has been told the turn ended (deadline, abort, close): start nothing.
+    signal.throwIfAborted();
+    const { turn } = await connection.request("turn/start", {
       threadId,
       input: [{ type: "text", text: prompt, text_elements: [] }],
       ...(this.config.reasoningEffort ? { effort: this.config.reasoningEffort } : {}),
@@ -265,6 +340,7 @@ export class CodexAgentRunner implements AgentRunner {
 
   private setTurnId(active: ActiveTurn, turnId: string): void {
     active.markStarted(turnId);
+    if (active.onDelta) for (const early of active.earlyDeltas.splice(0)) if (early.turnId === turnId) active.onDelta(early.itemId, early.delta);
     if (active.recorder.setTurnId(turnId) === "completed") active.complete(active.recorder.completed!);
   }
 
@@ -277,7 +353,8 @@ export class CodexAgentRunner implements AgentRunner {
         threadId: this.threadIdValue!,
         turnId: turn.id,
         durationMs: turn.durationMs ?? null,
-        usage: active.recorder.tokenUsage?.last ?? null,
+        usage: active.recorder.turnUsage ?? null,
+        lastCallUsage: active.recorder.tokenUsage?.last ?? null,
         output: output ? output.parse(result.assistantText) : undefined,
       };
     }
@@ -298,6 +375,7 @@ export class CodexAgentRunner implements AgentRunner {
 
   /** The thread id, starting the thread (or resuming it on this backend) first if needed. A start cut short by a deadline still completes in the background. */
   private loadedThreadId(): Promise<string> {
+    if (this.closed) return Promise.reject(this.closedError());
     if (this.threadLoaded && this.threadIdValue) return Promise.resolve(this.threadIdValue);
     this.threadStarting ??= this.openThread()
       .then((threadId) => {
@@ -314,6 +392,8 @@ export class CodexAgentRunner implements AgentRunner {
     const connection = await this.liveConnection();
     const settings = threadSettingsFromConfig(this.config);
     if (this.threadIdValue !== undefined) {
+      // Claimed before anything is sent: THREAD_BUSY if another runner here has the thread.
+      this.route ??= this.backend.registerThread(this.threadIdValue, this.routeHandlers);
       const { personality: _unused, ...resumeSettings } = settings;
       return (await connection.request("thread/resume", { ...resumeSettings, threadId: this.threadIdValue, excludeTurns: true })).thread.id;
     }
@@ -324,9 +404,13 @@ export class CodexAgentRunner implements AgentRunner {
 
   private adoptThread(threadId: string): void {
     this.threadIdValue = threadId;
-    this.threadLoaded = true;
+    // A start that completed after close(): the thread is kept on disk, nothing routes it here.
+    if (this.closed) return;
     this.route?.dispose();
-    this.route = this.backend.registerThread(threadId, this.threadRoute());
+    this.route = undefined;
+    this.route = this.backend.registerThread(threadId, this.routeHandlers);
+    this.threadLoaded = true;
+    this.threadTotal = undefined;
   }
 
   private threadRoute(): ThreadRoute {
@@ -356,52 +440,46 @@ export class CodexAgentRunner implements AgentRunner {
       onBackendGone: (error) => {
         this.route = undefined;
         this.threadLoaded = false;
+        this.settler.backendGone();
         this.active?.fail(error);
       },
     };
   }
 
   private onThreadNotification(notification: ServerNotification): void {
+    if (notification.method === "thread/tokenUsage/updated") {
+      this.threadTotal = (notification.params as { tokenUsage: { total: TokenUsageBreakdown } }).tokenUsage.total;
+    } else if (notification.method === "turn/completed") {
+      this.settler.turnCompleted((notification.params as { turn: Turn }).turn.id);
+    }
     const active = this.active;
     if (!active) return;
     active.watchdog?.activity();
     if (active.adoptFirstTurn && active.recorder.turnId === undefined && notification.method === "turn/started") {
       this.setTurnId(active, (notification.params as { turn: Turn }).turn.id);
     }
-    if (notification.method === "item/agentMessage/delta" && active.onDelta) {
+    if (notification.method === "item/agentMessage/delta") {
+      if (!active.onDelta) return;
       const params = notification.params as { turnId: string; itemId: string; delta: string };
-      if (params.turnId === active.recorder.turnId || active.recorder.turnId === undefined) active.onDelta(params.itemId, params.delta);
+      // Until turn/start answers, a delta may be another turn's (one being interrupted): hold it.
+      if (active.recorder.turnId === undefined) active.earlyDeltas.push(params);
+      else if (params.turnId === active.recorder.turnId) active.onDelta(params.itemId, params.delta);
       return;
     }
     if (active.recorder.accept(notification) === "completed") active.complete(active.recorder.completed!);
   }
 
-  /** After a deadline, abort or error: interrupt the turn on the server and wait briefly for it to end. */
-  private async interruptAndSettle(active: ActiveTurn, starting: Promise<string | undefined> | undefined): Promise<void> {
-    const settle = rejectOnAbort(AbortSignal.timeout((this.options.interruptSettleSeconds ?? DEFAULT_INTERRUPT_SETTLE_SECONDS) * 1000));
-    let turnId = active.recorder.turnId;
-    try {
-      if (turnId === undefined && starting) {
-        turnId = (await Promise.race([starting, settle])) ?? (await Promise.race([active.started, settle]));
-        this.setTurnId(active, turnId);
-      }
-      if (turnId === undefined || active.recorder.completed || this.threadIdValue === undefined) return;
-      await Promise.race([this.backend.connection.request("turn/interrupt", { threadId: this.threadIdValue, turnId }).catch(() => {}), settle]);
-      await Promise.race([active.completion, settle]);
-    } catch {
-      // Not settled in time (or the backend is gone): the next turn interrupts it again first.
-      if (turnId !== undefined && !active.recorder.completed) this.unsettledTurnId = turnId;
-    } finally {
-      settle.dispose();
-    }
+  private settleMs(): number {
+    return (this.options.interruptSettleSeconds ?? DEFAULT_INTERRUPT_SETTLE_SECONDS) * 1000;
   }
 
-  /** A turn that did not settle after its interrupt is interrupted again before the next one starts. */
-  private async settlePreviousTurn(): Promise<void> {
-    const turnId = this.unsettledTurnId;
-    this.unsettledTurnId = undefined;
-    if (turnId === undefined || this.threadIdValue === undefined || !this.threadLoaded || this.backend.state !== "running") return;
-    await this.backend.connection.request("turn/interrupt", { threadId: this.threadIdValue, turnId }).catch(() => {});
+  private throwIfClosed(): void {
+    if (this.closed) throw this.closedError();
+  }
+
+  private closedError(): AgentError {
+    const resume = this.threadIdValue === undefined ? "" : ` (resumeThreadId: "${this.threadIdValue}" continues this conversation)`;
+    return new AgentError("CLOSED", `This runner was closed; make a new runner${resume}.`);
   }
 
   /** The connection of a running backend: a new one from `backendProvider` if this runner's has died. */
@@ -422,4 +500,9 @@ export class CodexAgentRunner implements AgentRunner {
   private portConfig(): AgentConfig {
     return Object.fromEntries(Object.entries(this.config).filter(([, value]) => value !== undefined)) as unknown as AgentConfig;
   }
+}
+
+/** The event stream says why the backend went (crash, or retired as wedged), before the turn rejects. */
+function reportBackendGone(active: ActiveTurn, message: string): void {
+  active.recorder.addEvent({ kind: "error", summary: message.split("\n")[0]!, metadata: { message, codexErrorInfo: null, willRetry: false } });
 }

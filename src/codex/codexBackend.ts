@@ -1,10 +1,11 @@
 /**
  * One `codex app-server` process and the typed connection to it: resolves the binary, spawns
  * it, completes the handshake, routes notifications and server requests to conversations by
- * thread id, and fails everything pending at once if the process dies.
+ * thread id (one runner per thread), and fails everything pending at once if the process dies,
+ * or once it is retired for having stopped answering.
  */
 import type { Disposable, MessageReader, MessageWriter } from "vscode-jsonrpc/node";
-import { AgentError, BackendExitedError, BackendStartError, describeExit, ProtocolError, type ProcessExitInfo } from "../errors.ts";
+import { AgentError, BackendExitedError, BackendRetiredError, BackendStartError, describeExit, ProtocolError, RpcError, type ProcessExitInfo } from "../errors.ts";
 import { checkEnvelope } from "../protocol/envelope.ts";
 import { createRedactor, type Redactor } from "../protocol/redaction.ts";
 import type { InitializeResult } from "../protocol/clientRequests.ts";
@@ -14,6 +15,7 @@ import { SERVER_REQUESTS, type ServerRequestMethod } from "../protocol/serverReq
 import { startChildProcess, type ChildProcessTransport, type ChildProcessTransportOptions } from "../transport/childProcessTransport.ts";
 import { approvalAnswer, defaultAnswer, isApprovalMethod } from "./approvals.ts";
 import { checkBackendConfig } from "./backendConfigSchema.ts";
+import { LivenessMonitor, type LivenessProbeOptions } from "./livenessMonitor.ts";
 import { childEnvironment, resolveCodexBinary, type ResolvedCodexBinary } from "./resolveCodexBinary.ts";
 
 /** How long a server with a broken stdin or stdout gets to exit on its own before SIGTERM, in ms. */
@@ -55,6 +57,13 @@ export interface CodexBackendConfig {
   readonly onTraffic?: (direction: TrafficDirection, message: unknown, line: string) => void;
   /** Called with each line the app-server writes to stderr (colour codes stripped). */
   readonly onStderrLine?: (line: string) => void;
+  /**
+   * Wedge detection while a turn runs: after `afterSilenceSeconds` (default 30) with nothing from
+   * the server, a cheap request is sent; unanswered within `timeoutSeconds` (default 10) while
+   * nothing else arrives, the backend is retired (see {@link CodexBackend.retire}). `false` turns
+   * the watch off (an unanswered turn/interrupt still retires the backend).
+   */
+  readonly livenessProbe?: LivenessProbeOptions | false;
   /** Spawns the process; for tests. Default: cross-spawn. */
   readonly spawn?: ChildProcessTransportOptions["spawn"];
 }
@@ -89,8 +98,8 @@ export class CodexBackend implements AsyncDisposable {
   /** Keeps secrets of the child's environment out of error messages (stderr tails). */
   private redactor: Redactor = createRedactor();
   /**
-   * Routes by thread id, held weakly: the port has no runner.close(), so a runner the caller lets
-   * go of must not be kept alive here (a runner holds its route strongly, through the disposable
+   * Routes by thread id, held weakly: a runner the caller lets go of without close() must not be
+   * kept alive here (a runner holds its route strongly, through the disposable
    * registerThread returned, and is itself held by its deadline timer while a turn runs).
    */
   private readonly routes = new Map<string, WeakRef<ThreadRoute>>();
@@ -99,10 +108,23 @@ export class CodexBackend implements AsyncDisposable {
   });
   private readonly globalListeners = new Set<(notification: ServerNotification) => void>();
   private readonly exitListeners = new Set<(error: AgentError) => void>();
+  private readonly liveness: LivenessMonitor;
 
   /** Checks `config` at once (INVALID_CONFIG naming the option); spawns nothing until start(). */
   constructor(readonly config: CodexBackendConfig = {}) {
     checkBackendConfig(config);
+    this.liveness = new LivenessMonitor(
+      config.livenessProbe,
+      async () => {
+        try {
+          await this.connection.sendRaw(LIVENESS_PROBE_METHOD, { limit: 1 });
+        } catch (error) {
+          // An error answer is an answer: the server read the request and replied.
+          if (!(error instanceof RpcError)) throw error;
+        }
+      },
+      (reason) => this.retire(reason),
+    );
   }
 
   /** Current lifecycle state. */
@@ -171,8 +193,59 @@ export class CodexBackend implements AsyncDisposable {
     return this.close();
   }
 
-  /** Routes a thread's notifications and server requests to `route` until disposed. */
+  /**
+   * Stops a backend that has stopped answering while its process stays up (stopped, deadlocked,
+   * stuck): the process is killed, and everything pending, and `onGone`, get a
+   * BackendRetiredError (code BACKEND_EXITED) naming `reason`. The state becomes "exited", so the
+   * factory starts a new backend on the next use and conversations resume their threads there.
+   * No-op unless running.
+   */
+  retire(reason: string): void {
+    if (this.stateValue !== "running") return;
+    this.stateValue = "exited";
+    const error = new BackendRetiredError(reason);
+    this.connectionValue?.close(error);
+    this.gone(error);
+    // SIGKILL at once: a stopped process acts on nothing else, and a wedged one has nothing to save.
+    void this.transport?.close({ graceMs: 0, termGraceMs: 0 });
+  }
+
+  /**
+   * Sends a cheap request (`thread/loaded/list`): true when it is answered, or anything else
+   * arrives from the server, within `timeoutMs`; false when the server stayed silent.
+   */
+  probe(timeoutMs?: number): Promise<boolean> {
+    return this.liveness.probe(timeoutMs);
+  }
+
+  /** Why this backend was retired, if it was (see {@link retire}). */
+  get retiredBecause(): string | undefined {
+    return this.goneError instanceof BackendRetiredError ? this.goneError.reason : undefined;
+  }
+
+  /** A timestamp for {@link heardSince}. */
+  heardMark(): number {
+    return this.liveness.now();
+  }
+
+  /** True when anything arrived from the server after `mark` (from {@link heardMark}). */
+  heardSince(mark: number): boolean {
+    return this.liveness.heardSince(mark);
+  }
+
+  /** Watches the server for silence while a turn runs (see `livenessProbe`) until disposed. */
+  watchLiveness(): Disposable {
+    return this.liveness.watch();
+  }
+
+  /**
+   * Routes a thread's notifications and server requests to `route` until disposed. Throws
+   * THREAD_BUSY when another live route has the thread: two writers on one thread would take
+   * each other's traffic.
+   */
   registerThread(threadId: string, route: ThreadRoute): Disposable {
+    const current = this.routes.get(threadId)?.deref();
+    if (current !== undefined && current !== route) throw threadBusyError(threadId);
     const ref = new WeakRef(route);
     this.routes.set(threadId, ref);
     this.collectedRoutes.register(route, { threadId, ref }, ref);
@@ -298,6 +371,7 @@ export class CodexBackend implements AsyncDisposable {
 
   private wire(connection: ProtocolConnection): void {
     connection.onNotification((notification) => {
+      this.liveness.heard();
       const threadId = notificationThreadId(notification.params);
       const route = threadId === undefined ? undefined : this.routes.get(threadId)?.deref();
       if (route) route.onNotification(notification);
@@ -305,6 +379,7 @@ export class CodexBackend implements AsyncDisposable {
       // A notification for a thread nobody here owns (another client's, or a closed runner's) is dropped.
     });
     connection.onInvalidNotification((method, params, error) => {
+      this.liveness.heard();
       const threadId = notificationThreadId(params);
       if (threadId !== undefined) this.routes.get(threadId)?.deref()?.onInvalidNotification(method, params, error);
     });
@@ -314,6 +389,7 @@ export class CodexBackend implements AsyncDisposable {
   }
 
   private async routeServerRequest(method: ServerRequestMethod, params: Record<string, unknown>): Promise<unknown> {
+    this.liveness.heard();
     const threadId = typeof params.threadId === "string" ? params.threadId : typeof params.conversationId === "string" ? params.conversationId : undefined;
     const route = threadId === undefined ? undefined : this.routes.get(threadId)?.deref();
     if (route) return route.onServerRequest(method, params);
@@ -350,6 +426,7 @@ export class CodexBackend implements AsyncDisposable {
   private gone(error: AgentError): void {
     if (this.goneError) return;
     this.goneError = error;
+    this.liveness.stop();
     for (const ref of [...this.routes.values()]) ref.deref()?.onBackendGone(error);
     this.routes.clear();
     for (const listener of [...this.exitListeners]) listener(error);
@@ -360,6 +437,21 @@ export class CodexBackend implements AsyncDisposable {
     if (this.stateValue === "closed") return new AgentError("CLOSED", "This CodexBackend was closed; create a new one.");
     return new AgentError("CLOSED", "The codex backend is not running; call start() first.");
   }
+}
+
+/**
+ * The request a liveness probe sends: read-only, answered from memory at once (measured in
+ * scripts/benchProbe.ts), and any answer, an error included, shows the server is alive.
+ */
+const LIVENESS_PROBE_METHOD = "thread/loaded/list";
+
+/** A second runner on a thread already routed on this backend. */
+function threadBusyError(threadId: string): AgentError {
+  return new AgentError(
+    "THREAD_BUSY",
+    `Thread ${threadId} already has a runner on this backend; two runners on one thread would take each other's traffic. ` +
+      "Use that runner, or close() it first and then resume the thread.",
+  );
 }
 
 /**

@@ -13,5 +13,7 @@ export { parseAgentConfig, REASONING_EFFORTS } from "./agentConfig.ts";
 export type { ParsedAgentConfig } from "./agentConfig.ts";
 export { APPROVAL_DECISIONS } from "./approvals.ts";
 export type { ApprovalDecision, ApprovalHandler, ApprovalKind, ApprovalRequest, DecidedBy } from "./approvals.ts";
+export { DEFAULT_PROBE_AFTER_SILENCE_SECONDS, DEFAULT_PROBE_TIMEOUT_SECONDS } from "./livenessMonitor.ts";
+export type { LivenessProbeOptions } from "./livenessMonitor.ts";
 export { childEnvironment, resolveCodexBinary } from "./resolveCodexBinary.ts";
 export type { CodexBinarySource, ResolvedCodexBinary, ResolveCodexBinaryOptions } from "./resolveCodexBinary.ts";

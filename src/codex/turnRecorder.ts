@@ -4,7 +4,7 @@
  * Pure bookkeeping: no I/O, so it is tested on its own.
  */
 import type { AgentTurnEvent, AgentTurnResult } from "../agent/port.ts";
-import type { ThreadTokenUsage, Turn } from "../protocol/common.ts";
+import type { ThreadTokenUsage, TokenUsageBreakdown, Turn } from "../protocol/common.ts";
 import type { AgentMessageItem, CommandExecutionItem, FileChangeItem, McpToolCallItem, ThreadItem } from "../protocol/items.ts";
 import { notificationTurnId, type ServerNotification } from "../protocol/serverNotifications.ts";
 
@@ -21,6 +21,7 @@ export class TurnRecorder {
   private finalAnswer: string | undefined;
   private lastAgentMessage: string | undefined;
   private usage: ThreadTokenUsage | undefined;
+  private usageBaseline: TokenUsageBreakdown | undefined;
   private completedTurn: Turn | undefined;
 
   /** Called with each event as it is recorded (live view); optional. */
@@ -36,9 +37,25 @@ export class TurnRecorder {
     return this.completedTurn;
   }
 
-  /** Token usage of the turn (the latest thread/tokenUsage/updated), if any arrived. */
+  /** The latest thread/tokenUsage/updated of the turn (the thread's total, the last model call), if any arrived. */
   get tokenUsage(): ThreadTokenUsage | undefined {
     return this.usage;
+  }
+
+  /**
+   * Tokens of the whole turn: the growth of the thread's `total` over it. A turn that calls a
+   * tool makes several model calls, and `last` is only the final one.
+   */
+  get turnUsage(): TokenUsageBreakdown | undefined {
+    return this.usage && this.usageBaseline && subtractUsage(this.usage.total, this.usageBaseline);
+  }
+
+  /**
+   * The thread's `total` before this turn, when known. Without it (a new or just resumed
+   * thread) the first update of the turn gives it: its `total` minus its `last`.
+   */
+  setUsageBaseline(total: TokenUsageBreakdown | undefined): void {
+    this.usageBaseline = total;
   }
 
   /**
@@ -86,6 +103,7 @@ export class TurnRecorder {
         return "recorded";
       case "thread/tokenUsage/updated":
         this.usage = params.tokenUsage as ThreadTokenUsage;
+        this.usageBaseline ??= subtractUsage(this.usage.total, this.usage.last);
         return "recorded";
       case "error": {
         const error = params.error as { message: string; codexErrorInfo?: unknown };
@@ -101,7 +119,7 @@ export class TurnRecorder {
         return "recorded";
       case "turn/completed":
         this.completedTurn = params.turn as Turn;
-        if (this.usage) this.push(tokenUsageEvent(this.usage));
+        if (this.usage) this.push(tokenUsageEvent(this.usage, this.turnUsage ?? this.usage.last));
         return "completed";
       default:
         return "ignored";
@@ -191,12 +209,24 @@ function summaryOfOther(type: string, fields: Record<string, unknown>): string {
   return type;
 }
 
-function tokenUsageEvent(usage: ThreadTokenUsage): AgentTurnEvent {
-  const last = usage.last;
+/** The turn's usage event: the summary and `turn` are the whole turn; `last` and `total` as the server sent them. */
+function tokenUsageEvent(usage: ThreadTokenUsage, turn: TokenUsageBreakdown): AgentTurnEvent {
   return {
     kind: "tokenUsage",
-    summary: `${last.inputTokens} in (${last.cachedInputTokens} cached), ${last.outputTokens} out (${last.reasoningOutputTokens} reasoning), ${last.totalTokens} total`,
-    metadata: { last: usage.last, total: usage.total, modelContextWindow: usage.modelContextWindow ?? null },
+    summary: `${turn.inputTokens} in (${turn.cachedInputTokens} cached), ${turn.outputTokens} out (${turn.reasoningOutputTokens} reasoning), ${turn.totalTokens} total`,
+    metadata: { turn, last: usage.last, total: usage.total, modelContextWindow: usage.modelContextWindow ?? null },
+  };
+}
+
+/** Field by field `a - b`, never below zero (a total the server reset must not give negative counts). */
+export function subtractUsage(a: TokenUsageBreakdown, b: TokenUsageBreakdown): TokenUsageBreakdown {
+  const minus = (x: number, y: number) => Math.max(0, x - y);
+  return {
+    cachedInputTokens: minus(a.cachedInputTokens, b.cachedInputTokens),
+    inputTokens: minus(a.inputTokens, b.inputTokens),
+    outputTokens: minus(a.outputTokens, b.outputTokens),
+    reasoningOutputTokens: minus(a.reasoningOutputTokens, b.reasoningOutputTokens),
+    totalTokens: minus(a.totalTokens, b.totalTokens),
   };
 }
 

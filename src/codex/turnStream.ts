@@ -5,6 +5,7 @@
  * the same objects the turn's result holds anyway.
  */
 import type { AgentTurnEvent, AgentTurnResult } from "../agent/port.ts";
+import { AgentError } from "../errors.ts";
 
 /** One thing a streamed turn yields. The last one is always `result` (or the iterator throws). */
 export type TurnStreamChunk<R extends AgentTurnResult = AgentTurnResult> =
@@ -52,6 +53,31 @@ export class TurnStreamQueue<R extends AgentTurnResult> implements AsyncIterable
     this.failedWith = { error };
     this.ended = true;
     this.wake();
+  }
+
+  /**
+   * The caller's side of a streamed turn: ends with `run`'s result, or throws its error. Leaving
+   * the loop early aborts `stop` and returns only once `run` has ended, that is once the turn has
+   * settled on the server (or was given up on), so the runner can take the next turn at once.
+   */
+  consumer(run: Promise<R>, stop: AbortController): AsyncIterable<TurnStreamChunk<R>> {
+    run.then(
+      (result) => this.finish(result),
+      (error: unknown) => this.fail(error),
+    );
+    return {
+      [Symbol.asyncIterator]: () => {
+        const inner = this[Symbol.asyncIterator]();
+        return {
+          next: () => inner.next(),
+          return: async () => {
+            stop.abort(new AgentError("ABORTED", "The stream's consumer stopped reading; the turn was interrupted."));
+            await run.catch(() => {});
+            return { value: undefined, done: true };
+          },
+        };
+      },
+    };
   }
 
   [Symbol.asyncIterator](): AsyncIterator<TurnStreamChunk<R>> {

@@ -49,4 +49,36 @@ describe("TurnStreamQueue", () => {
     queue.fail(new Error("timeout"));
     await assert.rejects(drained, /timeout/);
   });
+
+  it("consumer(): leaving the loop early aborts the turn and returns only once the run has ended", async () => {
+    const queue = new TurnStreamQueue<AgentTurnResult>();
+    const stop = new AbortController();
+    const ended: string[] = [];
+    const run = new Promise<AgentTurnResult>((_, reject) => {
+      // The run ends (the interrupted turn has settled) only after its stop was asked for.
+      stop.signal.addEventListener("abort", () => setImmediate(() => {
+        ended.push("run");
+        reject(stop.signal.reason);
+      }));
+    });
+    queue.delta("i1", "partial");
+    for await (const chunk of queue.consumer(run, stop)) {
+      assert.equal(chunk.type, "delta");
+      break;
+    }
+    ended.push("loop");
+    assert.deepEqual(ended, ["run", "loop"]);
+    assert.equal((stop.signal.reason as { code?: string }).code, "ABORTED");
+  });
+
+  it("consumer(): ends with the run's result, or throws its error", async () => {
+    const ok = new TurnStreamQueue<AgentTurnResult>();
+    const chunks: TurnStreamChunk<AgentTurnResult>[] = [];
+    for await (const chunk of ok.consumer(Promise.resolve({ assistantText: "done", events: [] }), new AbortController())) chunks.push(chunk);
+    assert.deepEqual(chunks.map((c) => c.type), ["result"]);
+    const failing = new TurnStreamQueue<AgentTurnResult>();
+    await assert.rejects(async () => {
+      for await (const _chunk of failing.consumer(Promise.reject(new Error("turn failed")), new AbortController()));
+    }, /turn failed/);
+  });
 });
