@@ -45,6 +45,7 @@ export {
   REASONING_EFFORTS,
   resolveCodexBinary,
   structuredOutput,
+  UNREAD_NOTIFICATION_METHODS,
 } from "./codex/index.ts";
 export type {
   ApprovalDecision,
@@ -56,6 +57,7 @@ export type {
   CodexTurnResult,
   DynamicTool,
   LivenessProbeOptions,
+  NotificationSelection,
   ElicitationAnswer,
   ElicitationHandler,
   RequestHandlerOptions,

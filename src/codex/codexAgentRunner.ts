@@ -132,6 +132,17 @@ export class CodexAgentRunner implements AgentRunner {
   }
 
   /**
+   * Opens the conversation now instead of at the first turn: starts the thread (`thread/start`,
+   * or `thread/resume` for `resumeThreadId`) and resolves with its id, so that the first turn
+   * only sends `turn/start` and costs what a later turn costs. For applications that know a
+   * conversation is coming before its first prompt. Idempotent: an open thread, or one being
+   * opened, is not opened again; a failed open is tried again by the next call or turn.
+   */
+  open(): Promise<string> {
+    return this.loadedThreadId();
+  }
+
+  /**
    * Runs one turn and resolves with its final assistant text and events. Rejects at once with
    * RUNNER_BUSY when a turn is already running on this runner.
    */

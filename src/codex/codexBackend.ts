@@ -16,6 +16,7 @@ import { startChildProcess, type ChildProcessTransport, type ChildProcessTranspo
 import { approvalAnswer, defaultAnswer, isApprovalMethod } from "./approvals.ts";
 import { checkBackendConfig } from "./backendConfigSchema.ts";
 import { LivenessMonitor, type LivenessProbeOptions } from "./livenessMonitor.ts";
+import { optedOutNotifications, type NotificationSelection } from "./notificationOptOut.ts";
 import { childEnvironment, resolveCodexBinary, type ResolvedCodexBinary } from "./resolveCodexBinary.ts";
 
 /** How long a server with a broken stdin or stdout gets to exit on its own before SIGTERM, in ms. */
@@ -43,6 +44,13 @@ export interface CodexBackendConfig {
   readonly startTimeoutSeconds?: number;
   /** Ask for the experimental API at initialize (needed for dynamic tools); default false. */
   readonly experimentalApi?: boolean;
+  /**
+   * `"needed"` (default): at initialize, opt out of the frequent notifications nothing in
+   * codex-rpc reads (`UNREAD_NOTIFICATION_METHODS`), so the server does not write them;
+   * `"all"`: ask for every notification (for `onGlobalNotification` listeners of those methods).
+   * With `onTraffic` set the default is `"all"`: a traffic log sees everything.
+   */
+  readonly notifications?: NotificationSelection;
   /** Client identity sent at initialize. */
   readonly clientInfo?: { readonly name: string; readonly title?: string; readonly version: string };
   /** Retry policy for "Server overloaded" errors. */
@@ -328,7 +336,7 @@ export class CodexBackend implements AsyncDisposable {
           "initialize",
           {
             clientInfo: this.config.clientInfo ?? DEFAULT_CLIENT_INFO,
-            capabilities: { experimentalApi: this.config.experimentalApi ?? false },
+            capabilities: { experimentalApi: this.config.experimentalApi ?? false, ...optOut(this.config) },
           },
           { signal: deadline },
         ),
@@ -496,6 +504,11 @@ function exitedDuringStart(binary: ResolvedCodexBinary, exit: ProcessExitInfo): 
       "Check the stderr tail below; a bad -c override or an unreadable CODEX_HOME are common causes.",
     exit,
   );
+}
+
+function optOut(config: CodexBackendConfig): { optOutNotificationMethods?: string[] } {
+  const methods = optedOutNotifications(config);
+  return methods ? { optOutNotificationMethods: [...methods] } : {};
 }
 
 function trafficHooks(onTraffic: NonNullable<CodexBackendConfig["onTraffic"]>) {
