@@ -73,6 +73,8 @@ async function row(label: string, sides: Partial<Record<SideName, CpuMeasurement
   log(`  ${label}: ${cells.join(", ")} ${seconds(started)}`);
 }
 
+const LATER_TURN = "later turn on the same conversation";
+const FIRST_AFTER_OPEN = "first turn of a conversation opened ahead (runner.open())";
 let serial = 0;
 const prompt = () => `prompt ${serial++}`;
 
@@ -103,9 +105,9 @@ await row(
 
 // 2. Turns, on one long-lived client per side.
 const clients: Record<SideName, Client> = { floor: await startFloor(env), "codex-rpc": await startCodexRpc(env), sdk: startSdk(env) };
-const perSide = (work: (client: Client) => () => Promise<unknown>) => {
+const perSide = (work: (client: Client) => () => Promise<unknown>, among: Partial<Record<SideName, Client>> = clients) => {
   const sides: Partial<Record<SideName, CpuMeasurement>> = {};
-  for (const client of Object.values(clients)) sides[client.side] = () => timedWithCpu(work(client), () => client.serverPid());
+  for (const client of Object.values(among)) sides[client.side] = () => timedWithCpu(work(client), () => client.serverPid());
   return sides;
 };
 
@@ -114,12 +116,32 @@ await row("first turn of a new conversation (thread/start + turn)", perSide((cli
 const conversations = Object.fromEntries(
   await Promise.all(Object.values(clients).map(async (client) => [client.side, await client.converse(prompt())] as const)),
 ) as Record<SideName, Conversation>;
-await row("later turn on the same conversation", perSide((client) => () => conversations[client.side](prompt())), COUNTS["later turn"], 1, { sdkGoal: 3 });
+await row(LATER_TURN, perSide((client) => () => conversations[client.side](prompt())), COUNTS["later turn"], 1, { sdkGoal: 3 });
 
-const atOnce = (count: number) => perSide((client) => () => Promise.all(Array.from({ length: count }, () => client.converse(prompt()))));
+// The first turn of a conversation opened ahead of its prompt (runner.open(); the floor's thread/start), opening untimed.
+const opened: Partial<Record<SideName, CpuMeasurement>> = {};
+for (const client of [clients.floor, clients["codex-rpc"]]) {
+  opened[client.side] = async () => {
+    const conversation = await client.open!();
+    return timedWithCpu(() => conversation(prompt()), () => client.serverPid());
+  };
+}
+await row(FIRST_AFTER_OPEN, opened, COUNTS["first turn"], 1, {
+  note: "n/a: a thread of the SDK starts with its first turn",
+  goalAgainst: { label: LATER_TURN, ratio: 1.1, what: "a later turn" },
+});
+
+const atOnce = (count: number, among: Partial<Record<SideName, Client>> = clients) =>
+  perSide((client) => () => Promise.all(Array.from({ length: count }, () => client.converse(prompt()))), among);
 await row("8 conversations at once (one turn each)", atOnce(8), COUNTS["8 at once"], 8, { sdkGoal: 3 });
 await row("32 conversations at once (one turn each)", atOnce(32), COUNTS["32 at once"], 32);
 await Promise.all(Object.values(clients).map((client) => client.close()));
+
+// The same with codex-rpc asking for every notification (no opt-out at initialize): what the opt-out saves.
+const everything = { floor: await startFloor(env), "codex-rpc": await startCodexRpc(env, { notifications: "all" }) };
+await row('8 conversations at once, codex-rpc with notifications: "all"', atOnce(8, everything), COUNTS["8 at once"], 8);
+await row('32 conversations at once, codex-rpc with notifications: "all"', atOnce(32, everything), COUNTS["32 at once"], 32);
+await Promise.all([everything.floor.close(), everything["codex-rpc"].close()]);
 
 // 3. Peak memory of 8 conversations at once, every side from nothing.
 let started = performance.now();

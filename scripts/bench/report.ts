@@ -20,6 +20,8 @@ export interface LatencyRow {
   readonly cpu?: Partial<Record<SideName, CpuSample[]>>;
   /** Turns (or start-ups) in one repetition, for CPU per turn. */
   readonly turns?: number;
+  /** A goal against another row: codex-rpc's median here at most `ratio` times its median there. */
+  readonly goalAgainst?: { readonly label: string; readonly ratio: number; readonly what: string };
 }
 
 /** Everything one run measured. */
@@ -59,6 +61,11 @@ function latencyTable(rows: readonly LatencyRow[]): string[] {
     const goals: string[] = [];
     if (overFloor) goals.push(`≤ ${FLOOR_GOAL}× floor: ${verdict(overFloor.median <= FLOOR_GOAL)}`);
     if (row.sdkGoal !== undefined && sdkOver) goals.push(`≥ ${row.sdkGoal}× faster than the SDK: ${verdict(sdkOver.median >= row.sdkGoal)}`);
+    const other = row.goalAgainst && rows.find((candidate) => candidate.label === row.goalAgainst!.label)?.samples["codex-rpc"];
+    if (row.goalAgainst && other) {
+      const ratio = summarise(rpc).median / summarise(other).median;
+      goals.push(`≤ ${row.goalAgainst.ratio}× ${row.goalAgainst.what} (${ratio.toFixed(2)}×): ${verdict(ratio <= row.goalAgainst.ratio)}`);
+    }
     out.push(
       `| ${row.label} | ${cell(floor)} | ${cell(rpc)} | ${sdk ? cell(sdk) : (row.note ?? "–")} | ${overFloor ? formatRatio(overFloor) : "–"} | ${sdkOver ? formatRatio(sdkOver) : "–"} | ${goals.join("; ")} |`,
     );

@@ -20,6 +20,8 @@ export interface Client {
   readonly side: SideName;
   /** Starts a new conversation and runs its first turn; resolves with the conversation for later turns. */
   converse(prompt: string): Promise<Conversation>;
+  /** Opens a new conversation ahead of its first prompt (no turn); the SDK cannot. */
+  open?(): Promise<Conversation>;
   /** The long-lived app-server's process id, for its CPU time (none for the SDK). */
   serverPid(): number | undefined;
   close(): Promise<void>;
@@ -44,6 +46,10 @@ export async function startFloor(env: BenchEnvironment): Promise<Client> {
       await turn(threadId, prompt);
       return (next) => turn(threadId, next);
     },
+    async open() {
+      const threadId = await floor.startThread(env.workDir);
+      return (next) => turn(threadId, next);
+    },
     serverPid: () => floor.pid,
     close: () => floor.close(),
   };
@@ -58,6 +64,11 @@ export async function startCodexRpc(env: BenchEnvironment, config: Partial<Codex
     async converse(prompt) {
       const runner = await factory.runner({ workingDirectory: env.workDir });
       check("codex-rpc", prompt, (await runner.turn(prompt)).assistantText);
+      return async (next) => check("codex-rpc", next, (await runner.turn(next)).assistantText);
+    },
+    async open() {
+      const runner = await factory.runner({ workingDirectory: env.workDir });
+      await runner.open();
       return async (next) => check("codex-rpc", next, (await runner.turn(next)).assistantText);
     },
     serverPid: () => factory.backend.pid,
