@@ -3,14 +3,15 @@
  * project's scripted Responses-API server on 127.0.0.1; codex runs in a throwaway HOME and
  * CODEX_HOME. Events print as they arrive.
  */
-import { CodexAgentSessionFactory, type AgentTurnEvent } from "../src/index.ts";
+import { CodexAgentSessionFactory, isLiveEvent, type AgentTurnEvent } from "../src/index.ts";
 import { createHermeticCodexHome, LoopbackModel } from "../src/testing/index.ts";
 
 const dim = (text: string) => (process.stdout.isTTY && !process.env.NO_COLOR ? `\x1b[2m${text}\x1b[0m` : text);
 const bold = (text: string) => (process.stdout.isTTY && !process.env.NO_COLOR ? `\x1b[1m${text}\x1b[0m` : text);
 
 function show(event: AgentTurnEvent): void {
-  if (event.kind === "userMessage") return;
+  if (event.kind === "itemStarted" && event.metadata.itemType === "commandExecution") console.log(`  ${dim("running".padEnd(16))} ${event.summary}`);
+  if (event.kind === "userMessage" || isLiveEvent(event)) return;
   console.log(`  ${dim(event.kind.padEnd(16))} ${event.summary}`);
 }
 

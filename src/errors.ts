@@ -22,6 +22,8 @@ export const AGENT_ERROR_CODES = [
   "NO_ACTIVE_TURN",
   "INVALID_INPUT",
   "THREAD_BUSY",
+  "UNSUPPORTED_VERSION",
+  "AUTH",
 ] as const;
 
 /** One of {@link AGENT_ERROR_CODES}. */
@@ -73,10 +75,23 @@ export interface ProcessExitInfo {
   readonly exitCode: number | null;
   readonly signal: string | null;
   readonly stderrTail: string;
+  /** For a remote app-server (no process of ours): the endpoint and how the connection to it closed. */
+  readonly connection?: ConnectionCloseInfo;
 }
 
-/** Describes an exit for a person: "exit code 1", "signal SIGKILL". */
-export function describeExit(exit: Pick<ProcessExitInfo, "exitCode" | "signal">): string {
+/** How the connection to a remote app-server closed. */
+export interface ConnectionCloseInfo {
+  /** The endpoint, as configured (it never holds a credential). */
+  readonly endpoint: string;
+  /** The WebSocket close code: 1000 normal, 1001 going away, 1006 lost without a closing handshake... */
+  readonly closeCode: number;
+  /** The close reason, or why the link was cut; may be empty. */
+  readonly closeReason: string;
+}
+
+/** Describes an exit for a person: "exit code 1", "signal SIGKILL", "close code 1006 (...)". */
+export function describeExit(exit: Pick<ProcessExitInfo, "exitCode" | "signal" | "connection">): string {
+  if (exit.connection) return `close code ${exit.connection.closeCode}${exit.connection.closeReason ? `: ${exit.connection.closeReason}` : ""}`;
   if (exit.signal) return `signal ${exit.signal}`;
   if (exit.exitCode !== null) return `exit code ${exit.exitCode}`;
   return "an unknown cause";
@@ -84,7 +99,9 @@ export function describeExit(exit: Pick<ProcessExitInfo, "exitCode" | "signal">)
 
 function withStderr(message: string, stderrTail: string): string {
   const tail = stderrTail.trim();
-  return tail ? `${message}\n--- stderr (tail) ---\n${tail}` : message;
+  if (tail) return `${message}\n--- stderr (tail) ---\n${tail}`;
+  // The message points at a tail; with none, say so rather than point at nothing.
+  return message.replace(/Check the stderr tail below(, or |; )?/, (_match, rest?: string) => (rest ? "It wrote nothing to stderr; " : "It wrote nothing to stderr"));
 }
 
 /** The backend process could not be started or did not complete the handshake. */
@@ -96,6 +113,27 @@ export class BackendStartError extends AgentError {
     options?: AgentErrorOptions,
   ) {
     super("BACKEND_START", exit ? withStderr(message, exit.stderrTail) : message, options);
+  }
+}
+
+/** The codex binary is older than every version codex-rpc supports; it was stopped at start. */
+export class UnsupportedVersionError extends AgentError {
+  override readonly name = "UnsupportedVersionError";
+  constructor(
+    /** The binary that was started. */
+    readonly binary: string,
+    /** Its version, as its `initialize` answer gave it. */
+    readonly version: string,
+    /** The supported versions, e.g. "0.169.0 to 0.171.0". */
+    readonly supported: string,
+    options?: AgentErrorOptions,
+  ) {
+    super(
+      "UNSUPPORTED_VERSION",
+      `The codex binary ${binary} is version ${version}, older than codex-rpc supports (${supported}). ` +
+        "Install a supported @openai/codex, or point codexBin / CODEX_BIN at one.",
+      options,
+    );
   }
 }
 
@@ -112,16 +150,37 @@ export class BackendExitedError extends AgentError {
   ) {
     super(
       "BACKEND_EXITED",
-      withStderr(
-        `The codex app-server exited (${describeExit(exit)}) while ${doing}. ` +
-          "Check the stderr tail below; the next use of the factory starts a new backend.",
-        exit.stderrTail,
-      ),
+      exit.connection
+        ? `The connection to the codex app-server at ${exit.connection.endpoint} was lost (${describeExit(exit)}) while ${doing}. ` +
+            "Check that the server is still running and reachable; the next use of the factory reconnects."
+        : withStderr(
+            `The codex app-server exited (${describeExit(exit)}) while ${doing}. ` +
+              "Check the stderr tail below; the next use of the factory starts a new backend.",
+            exit.stderrTail,
+          ),
       options,
     );
     this.exitCode = exit.exitCode;
     this.signal = exit.signal;
     this.stderrTail = exit.stderrTail;
+  }
+}
+
+/**
+ * A remote app-server refused the credentials at the handshake (HTTP 401 or 403). Never retried:
+ * the same credentials would be refused again.
+ */
+export class AuthError extends AgentError {
+  override readonly name = "AuthError";
+  constructor(
+    /** The endpoint, as configured. */
+    readonly endpoint: string,
+    /** The HTTP status of the refusal. */
+    readonly statusCode: number,
+    message: string,
+    options?: AgentErrorOptions,
+  ) {
+    super("AUTH", message, options);
   }
 }
 

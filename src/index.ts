@@ -16,6 +16,7 @@ export type { RepairCheckResult, TurnWithRepairOptions, TurnWithRepairResult } f
 export {
   AGENT_ERROR_CODES,
   AgentError,
+  AuthError,
   BackendExitedError,
   BackendStartError,
   BackendRetiredError,
@@ -25,9 +26,22 @@ export {
   RpcError,
   TurnFailedError,
   TurnTimeoutError,
+  UnsupportedVersionError,
 } from "./errors.ts";
-export type { AgentErrorCode, AgentErrorOptions, ProcessExitInfo } from "./errors.ts";
+export type { AgentErrorCode, AgentErrorOptions, ConnectionCloseInfo, ProcessExitInfo } from "./errors.ts";
 export { createRedactor, REDACTED } from "./protocol/redaction.ts";
+export { STABLE_CLIENT_REQUEST_METHODS } from "./protocol/generated/stableClientRequestTypes.ts";
+export type { StableClientRequestTypes } from "./protocol/generated/stableClientRequestTypes.ts";
+export type {
+  StableClientRequestArgs,
+  StableClientRequestMethod,
+  StableClientRequestParams,
+  StableClientRequestResult,
+} from "./protocol/stableClientRequests.ts";
+export type { RequestOptions } from "./protocol/protocolConnection.ts";
+export { MAX_TESTED_CODEX_VERSION, MIN_SUPPORTED_CODEX_VERSION, SUPPORTED_CODEX_VERSIONS } from "./codex/supportedVersions.ts";
+export { parseServerVersion } from "./codex/serverVersion.ts";
+export type { CodexBackendWarning } from "./codex/serverVersion.ts";
 export type { Redactor, RedactorOptions } from "./protocol/redaction.ts";
 export {
   APPROVAL_DECISIONS,
@@ -38,7 +52,10 @@ export {
   DEFAULT_INTERRUPT_SETTLE_SECONDS,
   DEFAULT_PROBE_AFTER_SILENCE_SECONDS,
   DEFAULT_PROBE_TIMEOUT_SECONDS,
+  DEFAULT_RECONNECT,
   DEFAULT_START_TIMEOUT_SECONDS,
+  isLiveEvent,
+  LIVE_EVENT_KINDS,
   OutputInvalidError,
   childEnvironment,
   parseAgentConfig,
@@ -64,14 +81,20 @@ export type {
   StructuredOutput,
   TrafficDirection,
   TurnStreamChunk,
+  LiveEventKind,
+  PlanStep,
+  ProgressDeltaKind,
+  TurnProgressChunk,
   UserInputHandler,
   UserInputQuestion,
   CodexAgentSessionFactoryOptions,
+  CodexBackendAuth,
   CodexBackendConfig,
   CodexBackendState,
   CodexBinarySource,
   DecidedBy,
   ParsedAgentConfig,
+  ReconnectOptions,
   ResolvedCodexBinary,
   ResolveCodexBinaryOptions,
 } from "./codex/index.ts";

@@ -30,12 +30,13 @@ function importsOf(file: string): string[] {
 }
 
 const RULES: Record<string, { ours: string[]; packages: RegExp }> = {
-  transport: { ours: ["transport", "errors"], packages: /^(node:.*|cross-spawn|vscode-jsonrpc(\/node)?)$/ },
-  protocol: { ours: ["protocol", "errors"], packages: /^(zod|vscode-jsonrpc(\/node)?)$/ },
+  transport: { ours: ["transport", "errors"], packages: /^(node:.*|cross-spawn|ws|vscode-jsonrpc(\/node)?)$/ },
+  protocol: { ours: ["protocol", "errors"], packages: /^(zod|ajv|vscode-jsonrpc(\/node)?)$/ },
   agent: { ours: ["agent", "errors"], packages: /^$/ },
-  codex: { ours: ["codex", "agent", "protocol", "transport", "errors"], packages: /^(node:(fs|path|module|os)|vscode-jsonrpc(\/node)?|zod)$/ },
-  // testing/ uses codex/'s input checks, so the fake refuses exactly what the adapter refuses.
-  testing: { ours: ["testing", "agent", "codex", "errors"], packages: /^node:(?!child_process).*$/ },
+  codex: { ours: ["codex", "agent", "protocol", "transport", "errors"], packages: /^(node:(fs|path|module|os)|vscode-jsonrpc(\/node)?|zod|jose)$/ },
+  // testing/ uses codex/'s input checks, so the fake refuses exactly what the adapter refuses;
+  // node:child_process: startListeningAppServer runs a codex app-server for tests to connect to.
+  testing: { ours: ["testing", "agent", "codex", "errors"], packages: /^node:.*$/ },
   cli: { ours: ["cli", "index", "protocol", "testing"], packages: /.*/ },
 };
 

@@ -8,22 +8,29 @@
 export interface AgentConfig {
   /** Directory the agent works in (absolute path). */
   readonly workingDirectory: string;
+  /** The model; default: the backend's configured one. */
   readonly model?: string;
+  /** The model provider (an id the backend knows); default: the configured one. */
   readonly modelProvider?: string;
+  /** Reasoning effort of each turn (low | medium | high ...); default: the model's. */
   readonly reasoningEffort?: string;
-  /** Approval policy: never | on-request | on-failure | untrusted. */
+  /** Approval policy: never | on-request | untrusted; default: the backend's configuration. */
   readonly approvalMode?: string;
-  /** Sandbox: read-only | workspace-write | danger-full-access. */
+  /** Sandbox: read-only | workspace-write | danger-full-access; default: the backend's configuration. */
   readonly sandbox?: string;
+  /** Replaces the agent's base instructions. */
   readonly baseInstructions?: string;
+  /** Instructions added to the agent's own. */
   readonly developerInstructions?: string;
+  /** none | friendly | pragmatic. */
   readonly personality?: string;
 }
 
 /**
- * One thing that happened in a turn. `kind` is an item type of the protocol (agentMessage,
- * commandExecution, fileChange, mcpToolCall, reasoning, webSearch, plan, ...) or a turn-level
- * kind (approval, tokenUsage, error, warning).
+ * One thing that happened in a turn. `kind` is an item type of the protocol (userMessage,
+ * agentMessage, commandExecution, fileChange, mcpToolCall, dynamicToolCall, reasoning, webSearch,
+ * plan, ...) or a turn-level kind (approval, tokenUsage, error, warning). Live views may also
+ * see live-only kinds (itemStarted, commandOutputDelta, ...) that a result never holds.
  */
 export interface AgentTurnEvent {
   readonly kind: string;

@@ -2,13 +2,13 @@
 /**
  * The `codex-rpc` command: run turns, tap and show app-server traffic, check a codex binary's
  * protocol conformance, replay a recorded session. Built only on the public API and the protocol
- * layer. Exit codes: 0 success, 1 failure (turn, check), 2 bad usage; `tap` exits with its child's.
+ * layer. One table of exit codes for every subcommand: {@link EXIT_CODES_HELP}.
  */
 import { readFileSync, realpathSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import { Command, CommanderError } from "commander";
 import { checkCommand } from "./checkCommand.ts";
-import { EXIT_FAILURE, EXIT_OK, EXIT_USAGE, errorMessage, processIo, UsageError, type CliIo } from "./io.ts";
+import { cliMessage, EXIT_CODES_HELP, EXIT_OK, EXIT_USAGE, errorMessage, exitCodeFor, exitQuietlyOnClosedPipe, processIo, type CliIo } from "./io.ts";
 import { replayCommand } from "./replayCommand.ts";
 import { runCommand } from "./runCommand.ts";
 import { showCommand } from "./showCommand.ts";
@@ -42,13 +42,14 @@ export function createProgram(context: CommandContext): Command {
     })
     .addHelpText(
       "after",
-      "\nExit codes: 0 success, 1 failure (turn failed or timed out, check failed), 2 usage error;\n" +
-        "`tap` exits with its child's code. NO_COLOR turns colours off; --json makes output machine-readable.",
+      `\n${EXIT_CODES_HELP}\n\n` +
+        "NO_COLOR turns colours off; --json (run, show, check) makes output machine-readable;\n" +
+        "CODEX_RPC_DEBUG=traffic|stderr|all logs each backend's redacted traffic and/or stderr to stderr.",
     )
     .exitOverride();
   for (const build of [runCommand, tapCommand, showCommand, checkCommand, replayCommand]) {
     // Output streams, error handling and suggestions as the program's (addCommand does not copy them).
-    program.addCommand(build(context).copyInheritedSettings(program));
+    program.addCommand(build(context).copyInheritedSettings(program).addHelpText("after", `\n${EXIT_CODES_HELP}`));
   }
   return program;
 }
@@ -62,12 +63,8 @@ export async function main(argv: readonly string[], io: CliIo = processIo()): Pr
   } catch (error) {
     // Commander has already printed help, the version or what was wrong with the arguments.
     if (error instanceof CommanderError) return error.exitCode === 0 ? EXIT_OK : EXIT_USAGE;
-    if (error instanceof UsageError) {
-      io.stderr.write(`codex-rpc: ${error.message}\n`);
-      return EXIT_USAGE;
-    }
-    io.stderr.write(`codex-rpc: ${errorMessage(error)}\n`);
-    return EXIT_FAILURE;
+    io.stderr.write(`codex-rpc: ${cliMessage(errorMessage(error))}\n`);
+    return exitCodeFor(error);
   }
   return exitCode;
 }
@@ -83,6 +80,12 @@ function isEntryPoint(): boolean {
 }
 
 if (isEntryPoint()) {
+  // `codex-rpc show FILE | head` ends quietly. Not for tap: there a closed stdout is the client
+  // going away; the tap ends with its child and flushes the transcript.
+  if (process.argv[2] !== "tap") {
+    exitQuietlyOnClosedPipe(process.stdout);
+    exitQuietlyOnClosedPipe(process.stderr);
+  }
   const code = await main(process.argv.slice(2));
   // Let piped output drain before exiting; process.exit would cut it off.
   process.exitCode = code;

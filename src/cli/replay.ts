@@ -22,6 +22,8 @@ export interface ReplayOptions {
   readonly output: NodeJS.WritableStream;
   /** Called with each client message that matched nothing in the recording. */
   readonly onUnmatched?: (message: unknown) => void;
+  /** Stops serving (as if `input` had ended, without reading what is left); the promise resolves with the stats so far. */
+  readonly signal?: AbortSignal;
 }
 
 /** What a replay did, once the client closed its side. */
@@ -94,8 +96,8 @@ export class ReplayScript {
 }
 
 /**
- * Serves `entries` (a transcript) on `input`/`output` as a fake app-server until `input` ends;
- * resolves with what happened. Does NOT end `output`.
+ * Serves `entries` (a transcript) on `input`/`output` as a fake app-server until `input` ends or
+ * `signal` aborts; resolves with what happened. Does NOT end `output`.
  */
 export async function replayTranscript(entries: readonly TranscriptEntry[], options: ReplayOptions): Promise<ReplayStats> {
   const script = new ReplayScript(entries);
@@ -134,15 +136,31 @@ export async function replayTranscript(entries: readonly TranscriptEntry[], opti
 
   script.leading.forEach(send);
   await new Promise<void>((resolve, reject) => {
-    options.input.on("data", (chunk: Buffer | string) => {
+    const onData = (chunk: Buffer | string) => {
       for (const line of splitter.push(typeof chunk === "string" ? Buffer.from(chunk) : chunk)) onLine(line);
-    });
-    options.input.once("end", () => {
+    };
+    const onEnd = () => {
       const rest = splitter.flush();
       if (rest !== undefined) onLine(rest);
+      finish();
+    };
+    const onError = (error: unknown) => {
+      finish();
+      reject(error);
+    };
+    const onAbort = () => finish();
+    const finish = () => {
+      options.input.off("data", onData);
+      options.input.off("end", onEnd);
+      options.input.off("error", onError);
+      options.signal?.removeEventListener("abort", onAbort);
       resolve();
-    });
-    options.input.once("error", reject);
+    };
+    if (options.signal?.aborted) return finish();
+    options.input.on("data", onData);
+    options.input.once("end", onEnd);
+    options.input.once("error", onError);
+    options.signal?.addEventListener("abort", onAbort, { once: true });
   });
   return { matched, unmatched, sent, unused: script.unused() };
 }

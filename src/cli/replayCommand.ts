@@ -3,8 +3,11 @@ import { readFile } from "node:fs/promises";
 import { Command } from "commander";
 import { EXIT_FAILURE, EXIT_OK, errorMessage, UsageError } from "./io.ts";
 import type { CommandContext } from "./main.ts";
-import { replayTranscript } from "./replay.ts";
+import { replayTranscript, type ReplayStats } from "./replay.ts";
 import { parseTranscript, type TranscriptEntry } from "./transcript.ts";
+
+/** Signals that stop a replay with its summary and verdict (the client need not close stdin). */
+const STOP_SIGNALS: readonly NodeJS.Signals[] = ["SIGTERM", "SIGINT"];
 
 /** Reads and parses a transcript file; a missing file or one with no entries is a UsageError. */
 export async function loadTranscript(file: string): Promise<{ entries: TranscriptEntry[]; problems: string[] }> {
@@ -41,19 +44,36 @@ export function replayCommand(context: CommandContext): Command {
       const { entries, problems } = await loadTranscript(file);
       for (const problem of problems) io.stderr.write(`codex-rpc replay: skipped ${problem}\n`);
       const unmatched: string[] = [];
-      const stats = await replayTranscript(entries, {
-        input: io.stdin,
-        output: io.stdout,
-        onUnmatched: (message) => unmatched.push(describe(message)),
-      });
+      // A client may stop the replay with a signal instead of closing stdin: still report and judge.
+      const stop = new AbortController();
+      let stoppedBy: NodeJS.Signals | undefined;
+      const onSignal = (signal: NodeJS.Signals) => {
+        stoppedBy ??= signal;
+        stop.abort();
+      };
+      for (const signal of STOP_SIGNALS) process.once(signal, onSignal);
+      let stats: ReplayStats;
+      try {
+        stats = await replayTranscript(entries, {
+          input: io.stdin,
+          output: io.stdout,
+          onUnmatched: (message) => unmatched.push(describe(message)),
+          signal: stop.signal,
+        });
+      } finally {
+        for (const signal of STOP_SIGNALS) process.off(signal, onSignal);
+      }
       const incomplete = unmatched.length > 0 || stats.unused.some((label) => label.startsWith("request "));
-      if (!options.quiet && (unmatched.length || stats.unused.length)) {
+      if (!options.quiet && (unmatched.length || stats.unused.length || stoppedBy)) {
         io.stderr.write(
-          `codex-rpc replay: ${stats.matched} client messages matched, ${stats.sent} server messages sent` +
+          `codex-rpc replay: ${stoppedBy ? `stopped by ${stoppedBy}; ` : ""}${stats.matched} client messages matched, ${stats.sent} server messages sent` +
             (unmatched.length ? `; not in the recording: ${unmatched.join(", ")}` : "") +
             (stats.unused.length ? `; recorded but not sent by the client: ${stats.unused.join(", ")}` : "") +
             "\n",
         );
+      }
+      if (options.strict && !options.quiet) {
+        io.stderr.write(`codex-rpc replay: --strict: ${incomplete ? "FAIL (the client and the recording differ)" : "ok"}\n`);
       }
       context.exit(options.strict && incomplete ? EXIT_FAILURE : EXIT_OK);
     });

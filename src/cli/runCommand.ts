@@ -20,12 +20,12 @@ import {
 } from "../index.ts";
 import { APPROVAL_POLICIES, SANDBOX_MODES } from "../protocol/index.ts";
 import { createHermeticCodexHome, LoopbackModel, type HermeticCodexHome } from "../testing/index.ts";
-import { colorsFor, errorMessage, EXIT_FAILURE, EXIT_OK, UsageError, type CliIo } from "./io.ts";
+import { cliMessage, colorsFor, errorMessage, EXIT_BACKEND, EXIT_FAILURE, EXIT_INTERRUPTED, EXIT_OK, exitCodeFor, UsageError, type CliIo } from "./io.ts";
+import { missingLoginMessage } from "./loginCheck.ts";
 import type { CommandContext } from "./main.ts";
 import { TurnRenderer } from "./turnRenderer.ts";
 
-/** Exit code when the user stopped the turn with Ctrl-C (128 + SIGINT). */
-export const EXIT_INTERRUPTED = 130;
+export { EXIT_INTERRUPTED } from "./io.ts";
 
 /** Options of {@link runTurns}. */
 export interface RunOptions {
@@ -39,6 +39,8 @@ export interface RunOptions {
   readonly offline?: boolean;
   readonly interactive?: boolean;
   readonly json?: boolean;
+  /** Stream command output to stderr as it is produced. */
+  readonly verbose?: boolean;
   readonly yes?: boolean;
   readonly codexBin?: string;
   readonly io: CliIo;
@@ -63,6 +65,7 @@ export async function runTurns(options: RunOptions): Promise<number> {
     stderr: io.stderr,
     json: options.json ?? false,
     colors,
+    verbose: options.verbose ?? false,
     ...(spinner ? { spinner } : {}),
     ...(!terminal && !options.yes ? { declineHint: "not asked: stdin is not a terminal; --yes accepts" } : {}),
   });
@@ -104,9 +107,14 @@ export async function runTurns(options: RunOptions): Promise<number> {
         { approvals },
       );
     } catch (error) {
-      if (error instanceof AgentError && error.code === "INVALID_CONFIG") throw new UsageError(error.message);
-      renderer.failed(error instanceof AgentError ? error.code : "ERROR", errorMessage(error));
-      return EXIT_FAILURE;
+      if (error instanceof AgentError && error.code === "INVALID_CONFIG") throw new UsageError(cliMessage(error.message));
+      renderer.failed(error instanceof AgentError ? error.code : "ERROR", cliMessage(errorMessage(error)));
+      return exitCodeFor(error);
+    }
+    const notLoggedIn = options.offline ? undefined : await missingLoginMessage(factory.backend);
+    if (notLoggedIn) {
+      renderer.failed("NOT_LOGGED_IN", notLoggedIn);
+      return EXIT_BACKEND;
     }
     const turn = async (prompt: string): Promise<number> => {
       const stop = new AbortController();
@@ -122,9 +130,8 @@ export async function runTurns(options: RunOptions): Promise<number> {
         }
         return EXIT_OK;
       } catch (error) {
-        const code = error instanceof AgentError ? error.code : "ERROR";
-        renderer.failed(code, errorMessage(error));
-        return code === "ABORTED" ? EXIT_INTERRUPTED : EXIT_FAILURE;
+        renderer.failed(error instanceof AgentError ? error.code : "ERROR", cliMessage(errorMessage(error)));
+        return exitCodeFor(error) === EXIT_INTERRUPTED ? EXIT_INTERRUPTED : EXIT_FAILURE;
       } finally {
         renderer.pauseSpinner();
         running = undefined;
@@ -261,7 +268,8 @@ export function runCommand(context: CommandContext): Command {
     .option("--timeout <seconds>", `deadline of each turn (default ${DEFAULT_TURN_TIMEOUT_SECONDS}); the turn is interrupted`, positiveNumber)
     .option("--offline", "use the built-in model on 127.0.0.1 and a throwaway CODEX_HOME (no login needed)")
     .option("-i, --interactive", "a prompt loop in the same conversation (exit, quit or Ctrl-D to stop)")
-    .option("--json", "print the turn as JSON lines: {type: turn|delta|event|result|error}")
+    .option("--json", "print the turn as JSON lines: {type: turn|delta|itemStarted|progress|event|result|error}")
+    .option("-v, --verbose", "stream each command's output to stderr as it is produced")
     .option("-y, --yes", "accept every approval request (default: ask on a terminal, else decline)")
     .option("--codex-bin <path>", "the codex binary (default: CODEX_BIN, the bundled @openai/codex, codex on PATH)")
     .addHelpText(
@@ -269,7 +277,9 @@ export function runCommand(context: CommandContext): Command {
       '\nExamples:\n  codex-rpc run --offline "run: echo hi"\n  codex-rpc run --offline --interactive\n' +
         '  codex-rpc run --approval untrusted --sandbox workspace-write "add a test for parse()"\n\n' +
         "The agent's text goes to stdout; commands, file changes, approvals and token usage to stderr.\n" +
-        "Exit codes: 0 done, 1 the turn failed or timed out, 2 usage error, 130 interrupted (Ctrl-C).",
+        "Defaults: --approval and --sandbox as your codex config.toml sets them (codex 0.169 with no config:\n" +
+        "on-request, read-only); with --offline: never (commands run without asking), read-only.\n" +
+        "Approval requests are asked on a terminal, declined otherwise unless --yes.",
     )
     .action(async (prompt: string | undefined, flags: Omit<RunOptions, "io" | "prompt" | "timeoutSeconds"> & { timeout?: number }) => {
       const interrupts = new EventTarget();

@@ -61,9 +61,17 @@ const BACKEND_CONFIG_SHAPE = {
   onProtocolError: functionValue().optional(),
   onTraffic: functionValue().optional(),
   onStderrLine: functionValue().optional(),
+  onWarning: functionValue().optional(),
   spawn: functionValue().optional(),
-  // Owned by the remote endpoints: only the types are checked here.
+  // Owned by the remote endpoints: only the types are checked here (backendEndpoint.ts checks the rest at start).
   endpoint: z.string().optional(),
+  reconnect: z
+    .strictObject({
+      initialDelayMs: milliseconds({ zeroAllowed: true }).optional(),
+      maxDelayMs: milliseconds({ zeroAllowed: true }).optional(),
+      maxAttempts: z.number().int("must be a whole number").min(1, "must be at least 1 (the first attempt counts)").max(1000, "must be at most 1000").optional(),
+    })
+    .optional(),
   auth: z.custom<object>((value) => value !== null && typeof value === "object" && !Array.isArray(value), { message: "must be an object" }).optional(),
 } satisfies { readonly [K in keyof Required<CodexBackendConfig> | "endpoint" | "auth"]: z.ZodType };
 

@@ -11,7 +11,7 @@ import type { Disposable } from "vscode-jsonrpc/node";
 import type { z } from "zod";
 import { DEFAULT_TURN_TIMEOUT_SECONDS } from "../agent/defaults.ts";
 import type { AgentConfig, AgentRunner, AgentTurnEvent, AgentTurnOptions, AgentTurnResult } from "../agent/port.ts";
-import { AgentError, InvalidConfigError, ProtocolError, TurnFailedError } from "../errors.ts";
+import { AgentError, InvalidConfigError, ProtocolError, RpcError, TurnFailedError } from "../errors.ts";
 import type { TokenUsageBreakdown, Turn } from "../protocol/common.ts";
 import { notificationTurnId, type ServerNotification } from "../protocol/serverNotifications.ts";
 import { checkWorkingDirectory, parseAgentConfig, threadSettingsFromConfig, type ParsedAgentConfig } from "./agentConfig.ts";
@@ -23,13 +23,17 @@ import { answerServerRequest, dynamicToolSpecs, type RequestHandlerOptions } fro
 import type { StructuredOutput } from "./structuredOutput.ts";
 import { TurnStreamQueue, type TurnStreamChunk } from "./turnStream.ts";
 import { retiredTurnError, settledWithin, TurnSettler } from "./turnSettler.ts";
+import { liveEventOf } from "./progressEvents.ts";
 
 /** Default time to wait for an interrupted turn to report completion, in seconds. */
 export const DEFAULT_INTERRUPT_SETTLE_SECONDS = 5;
 
 /** Options of a {@link CodexAgentRunner} beyond the port's config. */
 export interface CodexAgentRunnerOptions extends RequestHandlerOptions {
-  /** Called with each event of every turn as it is recorded. */
+  /**
+   * Called with each event of every turn as it is recorded, and with live-only events (kinds in
+   * `LIVE_EVENT_KINDS`: item starts, output deltas, plan and diff updates) that the result omits.
+   */
   readonly onEvent?: (event: AgentTurnEvent) => void;
   /** Continue this existing conversation (thread id) instead of starting a new one; it may come from another process. */
   readonly resumeThreadId?: string;
@@ -53,7 +57,7 @@ export interface CodexAgentRunnerOptions extends RequestHandlerOptions {
 export interface CodexTurnOptions extends Omit<AgentTurnOptions, "outputSchema"> {
   /** JSON Schema, or a zod schema (then `result.output` is the parsed, typed value). */
   readonly outputSchema?: Readonly<Record<string, unknown>> | z.ZodType;
-  /** Called with each event of this turn as it is recorded. */
+  /** Called with each event of this turn as it is recorded, and with its live-only events (see the runner's `onEvent`). */
   readonly onEvent?: (event: AgentTurnEvent) => void;
   /** Overrides the runner's silence watchdog for this turn (seconds). */
   readonly silenceTimeoutSeconds?: number;
@@ -86,6 +90,8 @@ export class CodexAgentRunner implements AgentRunner {
   /** What the backend calls for this runner's thread; one object, so re-registering it is no conflict. */
   private readonly routeHandlers: ThreadRoute = this.threadRoute();
   private active: ActiveTurn | undefined;
+  /** Keeps the backend referenced while a turn runs (see CodexBackend.hold). */
+  private turnHold: Disposable | undefined;
   /** Stops the running turn (close() uses it), and the run itself, to wait for its end. */
   private activeStop: AbortController | undefined;
   private running: Promise<unknown> | undefined;
@@ -116,7 +122,7 @@ export class CodexAgentRunner implements AgentRunner {
     }
     if (options.resumeThreadId !== undefined) {
       // Claimed at once, so a second runner on the thread is refused before anything is sent.
-      this.route = backend.registerThread(options.resumeThreadId, this.routeHandlers);
+      this.route = backend.registerThread(checkedThreadId(options.resumeThreadId), this.routeHandlers);
       this.threadIdValue = options.resumeThreadId;
     }
   }
@@ -208,13 +214,22 @@ export class CodexAgentRunner implements AgentRunner {
     });
   }
 
-  /** Forks the conversation into a new runner (`thread/fork`); this one is unchanged. */
+  /**
+   * Forks the conversation into a new runner (`thread/fork`); this one is unchanged. Before any
+   * turn there is nothing to fork: the new runner is a fresh conversation with the same config.
+   */
   async fork(options: CodexAgentRunnerOptions = {}): Promise<CodexAgentRunner> {
     this.throwIfClosed();
-    const threadId = await this.loadedThreadId();
-    const result = await (await this.liveConnection()).request("thread/fork", { threadId, ...threadSettingsFromConfig(this.config) });
     const fork = new CodexAgentRunner(this.backend, this.portConfig(), { ...this.options, ...options, resumeThreadId: undefined });
-    fork.adoptThread(result.thread.id);
+    if (this.threadIdValue === undefined) return fork;
+    const threadId = await this.loadedThreadId();
+    try {
+      const result = await (await this.liveConnection()).request("thread/fork", { threadId, ...threadSettingsFromConfig(this.config) });
+      fork.adoptThread(result.thread.id);
+    } catch (error) {
+      // A thread with no turn on record yet ("no rollout found"): an empty conversation to fork.
+      if (!(error instanceof RpcError) || this.turnIds.length > 0) throw error;
+    }
     return fork;
   }
 
@@ -275,6 +290,8 @@ export class CodexAgentRunner implements AgentRunner {
     });
     this.active = active;
     this.activeStop = stop;
+    // A turn waits on notifications with no request pending: keep the backend referenced.
+    this.turnHold = this.backend.hold();
     const onCallerAbort = () =>
       stop.abort(new AgentError("ABORTED", "The turn was aborted by the caller's signal; it was interrupted and the runner can take another turn.", { cause: options.signal?.reason }));
     options.signal?.addEventListener("abort", onCallerAbort, { once: true });
@@ -287,6 +304,8 @@ export class CodexAgentRunner implements AgentRunner {
       active.deadline.cancel();
       active.watchdog?.cancel();
       options.signal?.removeEventListener("abort", onCallerAbort);
+      this.turnHold?.dispose();
+      this.turnHold = undefined;
       this.active = undefined;
       this.activeStop = undefined;
       this.running = undefined;
@@ -406,7 +425,17 @@ export class CodexAgentRunner implements AgentRunner {
       // Claimed before anything is sent: THREAD_BUSY if another runner here has the thread.
       this.route ??= this.backend.registerThread(this.threadIdValue, this.routeHandlers);
       const { personality: _unused, ...resumeSettings } = settings;
-      return (await connection.request("thread/resume", { ...resumeSettings, threadId: this.threadIdValue, excludeTurns: true })).thread.id;
+      try {
+        return (await connection.request("thread/resume", { ...resumeSettings, threadId: this.threadIdValue, excludeTurns: true })).thread.id;
+      } catch (error) {
+        if (!(error instanceof RpcError) || this.turnIds.length > 0) throw error;
+        throw new InvalidConfigError(
+          "resumeThreadId",
+          `resumeThreadId ${this.threadIdValue}: codex cannot resume that conversation (${error.rpcMessage}). ` +
+            "Check the id (runner.threadId of the conversation) and that codex runs with the CODEX_HOME it was recorded in.",
+          { cause: error },
+        );
+      }
     }
     const tools = this.options.tools?.length ? { dynamicTools: dynamicToolSpecs(this.options.tools) } : {};
     const result = await connection.request("thread/start", { ...settings, ...tools, ...(this.options.ephemeral ? { ephemeral: true } : {}) });
@@ -477,6 +506,9 @@ export class CodexAgentRunner implements AgentRunner {
       else if (params.turnId === active.recorder.turnId) active.onDelta(params.itemId, params.delta);
       return;
     }
+    // Live progress (progressEvents.ts) only once the turn's id is known: before, it may be another turn's.
+    const live = active.recorder.turnId === undefined ? undefined : liveEventOf(notification, active.recorder.turnId);
+    if (live) active.recorder.live(live);
     if (active.recorder.accept(notification) === "completed") active.complete(active.recorder.completed!);
   }
 
@@ -500,6 +532,10 @@ export class CodexAgentRunner implements AgentRunner {
       const next = await provider();
       if (next !== this.backend) {
         this.backend = next;
+        if (this.turnHold) {
+          this.turnHold.dispose();
+          this.turnHold = next.hold();
+        }
         this.route?.dispose();
         this.route = undefined;
         this.threadLoaded = false;
@@ -516,4 +552,13 @@ export class CodexAgentRunner implements AgentRunner {
 /** The event stream says why the backend went (crash, or retired as wedged), before the turn rejects. */
 function reportBackendGone(active: ActiveTurn, message: string): void {
   active.recorder.addEvent({ kind: "error", summary: message.split("\n")[0]!, metadata: { message, codexErrorInfo: null, willRetry: false } });
+}
+
+/** A resumeThreadId that cannot be a conversation id (not a string, empty, blanks) is refused before any traffic. */
+function checkedThreadId(threadId: unknown): string {
+  if (typeof threadId === "string" && /^\S+$/.test(threadId)) return threadId;
+  throw new InvalidConfigError(
+    "resumeThreadId",
+    `resumeThreadId must be a conversation id as runner.threadId gives it (such as 01a22bbd-917f-78d3-88bc-d6124400afaf); got ${JSON.stringify(threadId)}.`,
+  );
 }

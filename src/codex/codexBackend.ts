@@ -5,19 +5,35 @@
  * or once it is retired for having stopped answering.
  */
 import type { Disposable, MessageReader, MessageWriter } from "vscode-jsonrpc/node";
-import { AgentError, BackendExitedError, BackendRetiredError, BackendStartError, describeExit, ProtocolError, RpcError, type ProcessExitInfo } from "../errors.ts";
+import {
+  AgentError,
+  BackendExitedError,
+  BackendRetiredError,
+  BackendStartError,
+  describeExit,
+  ProtocolError,
+  RpcError,
+  UnsupportedVersionError,
+  type ProcessExitInfo,
+} from "../errors.ts";
 import { checkEnvelope } from "../protocol/envelope.ts";
 import { createRedactor, type Redactor } from "../protocol/redaction.ts";
 import type { InitializeResult } from "../protocol/clientRequests.ts";
 import { ProtocolConnection, type OverloadRetryOptions } from "../protocol/protocolConnection.ts";
 import { notificationThreadId, type ServerNotification } from "../protocol/serverNotifications.ts";
 import { SERVER_REQUESTS, type ServerRequestMethod } from "../protocol/serverRequests.ts";
-import { startChildProcess, type ChildProcessTransport, type ChildProcessTransportOptions } from "../transport/childProcessTransport.ts";
+import { requestStable, type StableClientRequestArgs, type StableClientRequestMethod, type StableClientRequestResult } from "../protocol/stableClientRequests.ts";
+import type { ChildProcessTransportOptions } from "../transport/childProcessTransport.ts";
 import { approvalAnswer, defaultAnswer, isApprovalMethod } from "./approvals.ts";
+import { withDebugLogging } from "./debugLog.ts";
 import { checkBackendConfig } from "./backendConfigSchema.ts";
+import { parseEndpoint, type BackendEndpoint, type CodexBackendAuth, type ReconnectOptions } from "./backendEndpoint.ts";
+import { connectLink, spawnLink, type BackendLink, type LinkHooks } from "./backendLink.ts";
 import { LivenessMonitor, type LivenessProbeOptions } from "./livenessMonitor.ts";
 import { optedOutNotifications, type NotificationSelection } from "./notificationOptOut.ts";
 import { childEnvironment, resolveCodexBinary, type ResolvedCodexBinary } from "./resolveCodexBinary.ts";
+import { checkServerVersion, type CodexBackendWarning } from "./serverVersion.ts";
+import { stableRequestValidators } from "./stableRequestSchema.ts";
 
 /** How long a server with a broken stdin or stdout gets to exit on its own before SIGTERM, in ms. */
 const BROKEN_PIPE_GRACE_MS = 500;
@@ -66,6 +82,11 @@ export interface CodexBackendConfig {
   /** Called with each line the app-server writes to stderr (colour codes stripped). */
   readonly onStderrLine?: (line: string) => void;
   /**
+   * Called with each warning of the backend (today: a codex newer than the tested range, or a
+   * version that could not be read; once per start). Also kept in `backend.warnings`.
+   */
+  readonly onWarning?: (warning: CodexBackendWarning) => void;
+  /**
    * Wedge detection while a turn runs: after `afterSilenceSeconds` (default 30) with nothing from
    * the server, a cheap request is sent; unanswered within `timeoutSeconds` (default 10) while
    * nothing else arrives, the backend is retired (see {@link CodexBackend.retire}). `false` turns
@@ -74,6 +95,16 @@ export interface CodexBackendConfig {
   readonly livenessProbe?: LivenessProbeOptions | false;
   /** Spawns the process; for tests. Default: cross-spawn. */
   readonly spawn?: ChildProcessTransportOptions["spawn"];
+  /**
+   * Where the app-server is: "stdio" (default: spawn the binary), "unix://" (the control socket
+   * under the CODEX_HOME of `env`, then of the process), "unix:///abs/path.sock",
+   * "ws://host:port", "wss://host:port". A remote server is only disconnected from, never stopped.
+   */
+  readonly endpoint?: string;
+  /** Credentials for a ws(s):// endpoint; never logged, never in an error. */
+  readonly auth?: CodexBackendAuth;
+  /** Connection attempts of a remote backend (at start and when it is reconnected); see {@link ReconnectOptions}. */
+  readonly reconnect?: ReconnectOptions;
 }
 
 /** Which way a message went: client to server, or server to client. */
@@ -98,9 +129,13 @@ export class CodexBackend implements AsyncDisposable {
   private stateValue: CodexBackendState = "new";
   private starting: Promise<this> | undefined;
   private closing: Promise<void> | undefined;
-  private transport: ChildProcessTransport | undefined;
+  private link: BackendLink | undefined;
+  /** Ends the connection attempts of a remote backend when close() comes during start-up. */
+  private readonly startAbort = new AbortController();
   private connectionValue: ProtocolConnection | undefined;
   private initializeResultValue: InitializeResult | undefined;
+  private serverVersionValue: string | undefined;
+  private readonly warningsValue: CodexBackendWarning[] = [];
   private binaryValue: ResolvedCodexBinary | undefined;
   private goneError: AgentError | undefined;
   /** Keeps secrets of the child's environment out of error messages (stderr tails). */
@@ -118,9 +153,14 @@ export class CodexBackend implements AsyncDisposable {
   private readonly exitListeners = new Set<(error: AgentError) => void>();
   private readonly liveness: LivenessMonitor;
 
+  /** Work that needs the process while no request is pending: running turns ({@link hold}). */
+  private holds = 0;
+
   /** Checks `config` at once (INVALID_CONFIG naming the option); spawns nothing until start(). */
   constructor(readonly config: CodexBackendConfig = {}) {
     checkBackendConfig(config);
+    // The endpoint's shape too; credential files are read (and checked) at start().
+    parseEndpoint(config, { readFiles: false });
     this.liveness = new LivenessMonitor(
       config.livenessProbe,
       async () => {
@@ -133,6 +173,31 @@ export class CodexBackend implements AsyncDisposable {
       },
       (reason) => this.retire(reason),
     );
+  }
+
+  /**
+   * Keeps the process referenced (the caller's event loop alive) until disposed, for work that
+   * waits on the server without a pending request (a running turn). While the backend is
+   * running with no request pending and nothing held, its process and pipes are unreferenced,
+   * so a script that forgot `close()` still exits; the app-server then sees its stdin close.
+   */
+  hold(): Disposable {
+    this.holds++;
+    this.updateKeepAlive();
+    let released = false;
+    return {
+      dispose: () => {
+        if (released) return;
+        released = true;
+        this.holds--;
+        this.updateKeepAlive();
+      },
+    };
+  }
+
+  private updateKeepAlive(): void {
+    const idle = this.stateValue === "running" && this.holds === 0 && (this.connectionValue?.pendingRequestCount ?? 0) === 0;
+    this.link?.keepAlive(!idle);
   }
 
   /** Current lifecycle state. */
@@ -150,14 +215,29 @@ export class CodexBackend implements AsyncDisposable {
     return this.initializeResultValue;
   }
 
-  /** The process id, while running. */
-  get pid(): number | undefined {
-    return this.transport?.pid;
+  /** The codex version of the server ("0.169.0"), read from initialize's userAgent; undefined until started or when unreadable. */
+  get serverVersion(): string | undefined {
+    return this.serverVersionValue;
   }
 
-  /** How the process ended, once it has (stderr tail redacted). */
+  /** Warnings so far (see `onWarning`). */
+  get warnings(): readonly CodexBackendWarning[] {
+    return this.warningsValue;
+  }
+
+  /** The process id, while running; undefined for a remote app-server. */
+  get pid(): number | undefined {
+    return this.link?.pid;
+  }
+
+  /** Where the app-server is: "stdio", or the remote endpoint as configured (never a credential). */
+  get endpoint(): string {
+    return this.config.endpoint ?? "stdio";
+  }
+
+  /** How the process ended, or how the connection to a remote server closed, once it has (stderr tail redacted). */
   get exitInfo(): ProcessExitInfo | undefined {
-    const exit = this.transport?.exitInfo;
+    const exit = this.link?.endInfo;
     return exit && this.redactExit(exit);
   }
 
@@ -165,6 +245,16 @@ export class CodexBackend implements AsyncDisposable {
   get connection(): ProtocolConnection {
     if (this.stateValue !== "running" || !this.connectionValue) throw this.notRunningError();
     return this.connectionValue;
+  }
+
+  /**
+   * Sends any stable client request of the pinned protocol (`thread/list`, `model/list`, ...):
+   * params and result typed from protocol/, checked before sending and validated on arrival
+   * (fields a newer server adds pass). Rejects with CLOSED unless running, PROTOCOL for bad
+   * params or a result that does not fit, RPC for the server's error answer.
+   */
+  request<M extends StableClientRequestMethod>(method: M, ...args: StableClientRequestArgs<M>): Promise<StableClientRequestResult<M>> {
+    return this.stateValue === "running" ? requestStable(this.connection, stableRequestValidators(), method, ...args) : Promise.reject(this.notRunningError());
   }
 
   /** Spawns the app-server and completes the handshake; idempotent while running. */
@@ -180,18 +270,23 @@ export class CodexBackend implements AsyncDisposable {
     return this.starting;
   }
 
-  /** Stops the process (end stdin, then SIGTERM, then SIGKILL); pending work rejects with CLOSED. Idempotent. */
+  /**
+   * Stops the process (end stdin, then SIGTERM, then SIGKILL), or only disconnects from a remote
+   * app-server; pending work rejects with CLOSED. Idempotent.
+   */
   close(): Promise<void> {
     if (this.closing) return this.closing;
     const wasState = this.stateValue;
     this.stateValue = "closed";
+    this.updateKeepAlive(); // referenced again until the process has stopped
     const error = new AgentError("CLOSED", "The codex backend was closed while this was pending.");
     this.closing = (async () => {
       if (wasState !== "exited") this.gone(error);
       // Rejects a pending initialize at once: close() during start-up must not wait for its deadline.
       this.connectionValue?.close(error);
+      this.startAbort.abort(error);
       await this.starting?.catch(() => {});
-      await this.transport?.close();
+      await this.link?.close();
     })();
     return this.closing;
   }
@@ -215,7 +310,8 @@ export class CodexBackend implements AsyncDisposable {
     this.connectionValue?.close(error);
     this.gone(error);
     // SIGKILL at once: a stopped process acts on nothing else, and a wedged one has nothing to save.
-    void this.transport?.close({ graceMs: 0, termGraceMs: 0 });
+    // (A remote server is not ours: its link is only closed.)
+    void this.link?.close({ graceMs: 0, termGraceMs: 0 });
   }
 
   /**
@@ -290,46 +386,56 @@ export class CodexBackend implements AsyncDisposable {
   }
 
   private async startProcess(): Promise<this> {
-    // The binary is looked for in the environment the child gets (CODEX_BIN, PATH), not the caller's.
-    const childEnv = childEnvironment(this.config);
-    const binary = resolveCodexBinary({ codexBin: this.config.codexBin, env: childEnv });
-    this.binaryValue = binary;
-    const args = [
-      ...binary.prefixArgs,
-      ...(this.config.mcpConfigOverrides ?? []).flatMap((override) => ["-c", override]),
-      ...(this.config.configOverrides ?? []).flatMap((override) => ["-c", override]),
-      "app-server",
-    ];
-    const env = { ...binary.env, ...childEnv };
-    this.redactor = createRedactor({ env });
-    const transport = startChildProcess({
-      command: binary.path,
-      args,
-      env,
+    // Checked before any process starts or byte is sent: INVALID_CONFIG names the field.
+    const endpoint = parseEndpoint(this.config);
+    const timeoutSeconds = this.config.startTimeoutSeconds ?? DEFAULT_START_TIMEOUT_SECONDS;
+    const deadlineAt = Date.now() + timeoutSeconds * 1000;
+    // CODEX_RPC_DEBUG adds redacted logging to stderr here (debugLog.ts).
+    const logHooks = withDebugLogging(this.config, () => this.redactor);
+    const hooks = {
       checkMessage: checkEnvelope,
-      ...(this.config.onTraffic ? trafficHooks(this.config.onTraffic) : {}),
-      ...(this.config.onStderrLine ? { onStderrLine: this.config.onStderrLine } : {}),
-      ...(this.config.spawn ? { spawn: this.config.spawn } : {}),
-    });
-    this.transport = transport;
-    const exited = transport.exited.then((exit) => this.redactExit(exit));
+      ...(logHooks.onTraffic ? trafficHooks(logHooks.onTraffic) : {}),
+      ...(logHooks.onStderrLine ? { onStderrLine: logHooks.onStderrLine } : {}),
+    };
+    let link: BackendLink;
+    if (endpoint.kind === "stdio") {
+      // The binary is looked for in the environment the child gets (CODEX_BIN, PATH), not the caller's.
+      const childEnv = childEnvironment(this.config);
+      const binary = resolveCodexBinary({ codexBin: this.config.codexBin, env: childEnv });
+      this.binaryValue = binary;
+      const args = [
+        ...binary.prefixArgs,
+        ...(this.config.mcpConfigOverrides ?? []).flatMap((override) => ["-c", override]),
+        ...(this.config.configOverrides ?? []).flatMap((override) => ["-c", override]),
+        "app-server",
+      ];
+      const env = { ...binary.env, ...childEnv };
+      this.redactor = createRedactor({ env });
+      link = spawnLink(binary, args, env, { ...hooks, ...(this.config.spawn ? { spawn: this.config.spawn } : {}) });
+    } else {
+      link = await this.connectRemote(endpoint, hooks, deadlineAt);
+    }
+    this.link = link;
+    // Spawning is not counted against the deadline (a loaded machine can take long to fork); connecting is.
+    const deadline = AbortSignal.timeout(link.remote ? Math.max(1, deadlineAt - Date.now()) : timeoutSeconds * 1000);
+    const exited = link.ended.then((exit) => this.redactExit(exit));
     void exited.then((exit) => this.onProcessExit(exit));
     // A server whose stdout has closed, or whose stdin no longer takes writes (EPIPE), can do no
     // more work: stop it, so that its exit fails what is pending with BACKEND_EXITED (exit code,
     // signal, stderr) instead of a bare "connection closed" or a write error posing as an RPC error.
-    const stopBroken = () => void transport.close({ graceMs: BROKEN_PIPE_GRACE_MS });
-    transport.reader.onClose(stopBroken);
+    // (For a remote server the link has ended already: this only disconnects.)
+    const stopBroken = () => void link.close({ graceMs: BROKEN_PIPE_GRACE_MS });
+    link.reader.onClose(stopBroken);
     const connection = new ProtocolConnection({
-      reader: withoutCloseEvent(transport.reader),
-      writer: failingOnExit(transport.writer, stopBroken, exited),
+      reader: withoutCloseEvent(link.reader),
+      writer: failingOnExit(link.writer, stopBroken, exited),
       onProtocolError: (error) => this.config.onProtocolError?.(this.redactProtocolError(error)),
       ...(this.config.overloadRetry ? { overloadRetry: this.config.overloadRetry } : {}),
+      onPendingChange: () => this.updateKeepAlive(),
     });
     this.connectionValue = connection;
     this.wire(connection);
 
-    const timeoutSeconds = this.config.startTimeoutSeconds ?? DEFAULT_START_TIMEOUT_SECONDS;
-    const deadline = AbortSignal.timeout(timeoutSeconds * 1000);
     try {
       const started = Promise.race([
         connection.request(
@@ -340,31 +446,32 @@ export class CodexBackend implements AsyncDisposable {
           },
           { signal: deadline },
         ),
-        exited.then((exit) => Promise.reject(exitedDuringStart(binary, exit))),
+        exited.then((exit) => Promise.reject(exitedDuringStart(link, exit))),
       ]);
       this.initializeResultValue = await started;
+      this.judgeVersion(this.initializeResultValue.userAgent, this.binaryValue?.path ?? link.name);
       await connection.notify("initialized");
       // An exit while `initialized` was being written was ignored as "starting": report it here,
       // or the backend would be "running" with a dead process that nothing ever reports.
-      if (transport.exitInfo) throw exitedDuringStart(binary, this.redactExit(transport.exitInfo));
+      if (link.endInfo) throw exitedDuringStart(link, this.redactExit(link.endInfo));
     } catch (error) {
-      const exit = this.redactExit(transport.exitInfo ?? (await transport.close({ graceMs: 500, termGraceMs: 1000 })));
+      const exit = this.redactExit(link.endInfo ?? (await link.close({ graceMs: 500, termGraceMs: 1000 })));
       connection.close(error);
       if (this.stateValue === "closed") {
         throw new AgentError("CLOSED", "The codex backend was closed while it was starting.", { cause: error });
       }
       this.stateValue = "exited";
-      if (error instanceof BackendStartError) throw error;
+      if (error instanceof BackendStartError || error instanceof UnsupportedVersionError) throw error;
       if (deadline.aborted) {
         throw new BackendStartError(
-          `The codex app-server (${binary.path}) did not answer initialize within ${timeoutSeconds} s; it was stopped. ` +
-            "Check the stderr tail below, or raise startTimeoutSeconds.",
+          `The ${link.name} did not answer initialize within ${timeoutSeconds} s; ${link.remote ? "the connection was closed" : "it was stopped"}. ` +
+            `${link.remote ? "Check the server's log" : "Check the stderr tail below"}, or raise startTimeoutSeconds.`,
           exit,
           { cause: error },
         );
       }
       throw new BackendStartError(
-        `The codex app-server (${binary.path}) failed the handshake: ${error instanceof Error ? error.message : String(error)}`,
+        `The ${link.name} failed the handshake: ${this.redactor.text(error instanceof Error ? error.message : String(error))}`,
         exit,
         { cause: error },
       );
@@ -374,7 +481,52 @@ export class CodexBackend implements AsyncDisposable {
       throw new AgentError("CLOSED", "The codex backend was closed while it was starting.");
     }
     this.stateValue = "running";
+    this.updateKeepAlive();
     return this;
+  }
+
+  /** Connects to a remote app-server (with retries); the secrets it uses join the redactor's literals. */
+  private async connectRemote(
+    endpoint: Exclude<BackendEndpoint, { kind: "stdio" }>,
+    hooks: LinkHooks,
+    deadlineAt: number,
+  ): Promise<BackendLink> {
+    const env = childEnvironment(this.config);
+    const redactorWith = (secrets: readonly string[]) => createRedactor({ env, secrets: [...secrets] });
+    this.redactor = redactorWith([]);
+    try {
+      const link = await connectLink(endpoint, {
+        ...hooks,
+        ...(this.config.auth ? { auth: this.config.auth } : {}),
+        ...(this.config.reconnect ? { reconnect: this.config.reconnect } : {}),
+        deadlineAt,
+        signal: this.startAbort.signal,
+        onSecrets: (secrets) => {
+          this.redactor = redactorWith(secrets);
+        },
+        redact: (text) => this.redactor.text(text),
+      });
+      if (this.stateValue !== "closed") return link;
+      await link.close();
+      throw new AgentError("CLOSED", "The codex backend was closed while it was starting.");
+    } catch (error) {
+      if (this.stateValue === "closed") throw new AgentError("CLOSED", "The codex backend was closed while it was starting.", { cause: error });
+      this.stateValue = "exited";
+      throw error;
+    }
+  }
+
+  /** Reads and judges the server's version (throws UNSUPPORTED_VERSION below the range). */
+  private judgeVersion(userAgent: string, binary: string): void {
+    const { version, warning } = checkServerVersion({ userAgent, binary, clientName: (this.config.clientInfo ?? DEFAULT_CLIENT_INFO).name });
+    this.serverVersionValue = version;
+    if (!warning) return;
+    this.warningsValue.push(warning);
+    try {
+      this.config.onWarning?.(warning);
+    } catch {
+      // A caller's callback that throws never breaks the backend.
+    }
   }
 
   private wire(connection: ProtocolConnection): void {
@@ -498,9 +650,14 @@ function failingOnExit(writer: MessageWriter, stop: () => void, exited: Promise<
   };
 }
 
-function exitedDuringStart(binary: ResolvedCodexBinary, exit: ProcessExitInfo): BackendStartError {
+function exitedDuringStart(link: BackendLink, exit: ProcessExitInfo): BackendStartError {
+  if (link.remote) {
+    return new BackendStartError(
+      `The connection to the ${link.name} closed during start-up (${describeExit(exit)}). Check the server's log and that it is a codex app-server.`,
+    );
+  }
   return new BackendStartError(
-    `The codex app-server (${binary.path}) exited during start-up (${describeExit(exit)}). ` +
+    `The ${link.name} exited during start-up (${describeExit(exit)}). ` +
       "Check the stderr tail below; a bad -c override or an unreadable CODEX_HOME are common causes.",
     exit,
   );

@@ -5,9 +5,13 @@ export type { DynamicTool, ElicitationAnswer, ElicitationHandler, RequestHandler
 export { OutputInvalidError, structuredOutput } from "./structuredOutput.ts";
 export type { StructuredOutput } from "./structuredOutput.ts";
 export type { TurnStreamChunk } from "./turnStream.ts";
+export { isLiveEvent, LIVE_EVENT_KINDS } from "./progressEvents.ts";
+export type { LiveEventKind, PlanStep, ProgressDeltaKind, TurnProgressChunk } from "./progressEvents.ts";
 export { CodexAgentSessionFactory } from "./codexAgentSessionFactory.ts";
 export type { CodexAgentSessionFactoryOptions } from "./codexAgentSessionFactory.ts";
 export { CodexBackend, DEFAULT_CLIENT_INFO, DEFAULT_START_TIMEOUT_SECONDS } from "./codexBackend.ts";
+export { DEFAULT_RECONNECT, SIGNED_TOKEN_LIFETIME_SECONDS } from "./backendEndpoint.ts";
+export type { CodexBackendAuth, ReconnectOptions } from "./backendEndpoint.ts";
 export type { CodexBackendConfig, CodexBackendState, ThreadRoute, TrafficDirection } from "./codexBackend.ts";
 export { parseAgentConfig, REASONING_EFFORTS } from "./agentConfig.ts";
 export type { ParsedAgentConfig } from "./agentConfig.ts";

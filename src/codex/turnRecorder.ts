@@ -90,6 +90,16 @@ export class TurnRecorder {
     this.push(event);
   }
 
+  /**
+   * Hands a live-only event (item start, output delta, plan or diff update: see progressEvents.ts)
+   * to the live view without recording it in the result. Same callback path as recorded events,
+   * so whatever guards or redacts that path guards and redacts these too.
+   */
+  live(event: AgentTurnEvent): void {
+    if (this.completedTurn) return;
+    this.onEvent?.(event);
+  }
+
   /** The port's result: final assistant text and the events in the order they happened. */
   result(): AgentTurnResult {
     return { assistantText: this.finalAnswer ?? this.lastAgentMessage ?? "", events: [...this.recorded] };

@@ -1,16 +1,19 @@
 /**
  * The queue behind `runner.turnStream()`: what a turn produces, handed to an async iterator.
  * A slow consumer never loses anything and never makes memory grow beyond the turn itself:
- * agent-message deltas of one item that pile up are merged into one, and completed events are
- * the same objects the turn's result holds anyway.
+ * agent-message deltas of one item that pile up are merged into one, so are live progress deltas
+ * (command output, reasoning, plan text) of one item, a newer plan or diff replaces an untaken
+ * older one, and completed events are the same objects the turn's result holds anyway.
  */
 import type { AgentTurnEvent, AgentTurnResult } from "../agent/port.ts";
 import { AgentError } from "../errors.ts";
+import { mergeProgress, progressChunkOf, type TurnProgressChunk } from "./progressEvents.ts";
 
 /** One thing a streamed turn yields. The last one is always `result` (or the iterator throws). */
 export type TurnStreamChunk<R extends AgentTurnResult = AgentTurnResult> =
   | { readonly type: "event"; readonly event: AgentTurnEvent }
   | { readonly type: "delta"; readonly itemId: string; readonly delta: string }
+  | TurnProgressChunk
   | { readonly type: "result"; readonly result: R };
 
 /** Push side for the runner, async-iterator side for the caller. */
@@ -25,9 +28,19 @@ export class TurnStreamQueue<R extends AgentTurnResult> implements AsyncIterable
     return this.queued.length;
   }
 
-  /** Queues an event. */
+  /** Queues an event; a live-only one (item start, progress) becomes its own chunk type. */
   event(event: AgentTurnEvent): void {
-    this.push({ type: "event", event });
+    const progress = progressChunkOf(event);
+    if (progress) this.progress(progress);
+    else this.push({ type: "event", event });
+  }
+
+  /** Queues live progress, merged into the previous chunk when that one is not yet taken and merges. */
+  progress(chunk: TurnProgressChunk): void {
+    const last = this.queued.at(-1);
+    const merged = !this.waiting && last && last.type !== "event" && last.type !== "delta" && last.type !== "result" ? mergeProgress(last, chunk) : undefined;
+    if (merged) this.queued[this.queued.length - 1] = merged;
+    else this.push(chunk);
   }
 
   /** Queues a delta, merged into the previous one when it is of the same item and not yet taken. */

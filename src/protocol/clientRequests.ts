@@ -114,6 +114,10 @@ export const ThreadIdParamsSchema = z.looseObject({ threadId: z.string() });
 export const ThreadRevertParamsSchema = z.looseObject({ threadId: z.string(), beforeTurnId: z.string() });
 export const ThreadResultSchema = z.looseObject({ thread: ThreadSchema });
 
+export const AccountReadParamsSchema = z.looseObject({ refreshToken: z.boolean().optional() });
+/** `account` is null when codex has no login; `requiresOpenaiAuth` says whether the configured provider needs one. */
+export const AccountReadResultSchema = z.looseObject({ account: z.looseObject({ type: z.string() }).nullish(), requiresOpenaiAuth: z.boolean() });
+
 /** Every client request codex-rpc makes, by method name. */
 export const CLIENT_REQUESTS = {
   initialize: define("initialize", InitializeParamsSchema, InitializeResultSchema),
@@ -126,6 +130,7 @@ export const CLIENT_REQUESTS = {
   "turn/start": define("turn/start", TurnStartParamsSchema, TurnStartResultSchema),
   "turn/interrupt": define("turn/interrupt", TurnInterruptParamsSchema, EmptyResultSchema),
   "turn/steer": define("turn/steer", TurnSteerParamsSchema, TurnSteerResultSchema),
+  "account/read": define("account/read", AccountReadParamsSchema, AccountReadResultSchema),
 } as const;
 
 /** Method names of {@link CLIENT_REQUESTS}. */

@@ -12,6 +12,17 @@ export type { FallbackServerRequestHandler, ServerRequestHandler } from "./serve
 export { checkEnvelope, describeZodError, JsonRpcMessageSchema } from "./envelope.ts";
 export type { JsonRpcMessage } from "./envelope.ts";
 export { CLIENT_REQUESTS } from "./clientRequests.ts";
+export { isStableClientRequestMethod, requestStable } from "./stableClientRequests.ts";
+export type {
+  StableClientRequestArgs,
+  StableClientRequestMethod,
+  StableClientRequestParams,
+  StableClientRequestResult,
+} from "./stableClientRequests.ts";
+export { StableRequestValidators } from "./stableRequestValidators.ts";
+export type { StableRequestSchema } from "./stableRequestValidators.ts";
+export { STABLE_CLIENT_REQUEST_METHODS } from "./generated/stableClientRequestTypes.ts";
+export type { StableClientRequestTypes } from "./generated/stableClientRequestTypes.ts";
 export type {
   ClientRequestMethod,
   ClientRequestParams,

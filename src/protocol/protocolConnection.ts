@@ -44,6 +44,8 @@ export interface ProtocolConnectionOptions {
   /** Called for every message that broke the protocol (bad frame, bad params, unknown response id). */
   readonly onProtocolError?: (error: ProtocolError) => void;
   readonly overloadRetry?: OverloadRetryOptions;
+  /** Called when the number of requests awaiting an answer changes (the backend keeps its process referenced meanwhile). */
+  readonly onPendingChange?: (pending: number) => void;
 }
 
 /** Per-request options. */
@@ -71,6 +73,7 @@ export class ProtocolConnection {
   private readonly pending = new Set<PendingRequest>();
   private readonly onProtocolError: (error: ProtocolError) => void;
   private readonly retry: Required<OverloadRetryOptions>;
+  private readonly onPendingChange: ((pending: number) => void) | undefined;
   private closedWith: unknown;
   /**
    * Messages handed to vscode-jsonrpc and not yet handled by it. It handles one message per
@@ -84,6 +87,7 @@ export class ProtocolConnection {
 
   constructor(options: ProtocolConnectionOptions) {
     this.onProtocolError = options.onProtocolError ?? (() => {});
+    this.onPendingChange = options.onPendingChange;
     this.retry = {
       maxAttempts: options.overloadRetry?.maxAttempts ?? 5,
       initialDelayMs: options.overloadRetry?.initialDelayMs ?? 100,
@@ -138,10 +142,19 @@ export class ProtocolConnection {
         method,
       );
     }
+    return this.requestParsed(method, params, (raw) => parseResult(method, definition.result, raw) as ClientRequestResult<M>, options);
+  }
+
+  /**
+   * Sends a request of any method, hands its raw result to `parse` (which validates it and
+   * throws a ProtocolError when it does not fit), and retries like {@link request} while the
+   * server answers "overloaded". Params are sent as given: check them before.
+   */
+  async requestParsed<T>(method: string, params: unknown, parse: (raw: unknown) => T, options: RequestOptions = {}): Promise<T> {
     for (let attempt = 1; ; attempt++) {
       try {
         const raw = await this.sendRaw(method, params, options.signal);
-        return parseResult(method, definition.result, raw) as ClientRequestResult<M>;
+        return parse(raw);
       } catch (error) {
         if (!(error instanceof RpcError) || error.rpcCode !== SERVER_OVERLOADED_CODE) throw error;
         if (attempt >= this.retry.maxAttempts) {
@@ -166,12 +179,13 @@ export class ProtocolConnection {
       const entry: PendingRequest = { reject };
       const onAbort = () => settle(() => reject(signal?.reason));
       const settle = (action: () => void) => {
-        this.pending.delete(entry);
+        if (this.pending.delete(entry)) this.onPendingChange?.(this.pending.size);
         signal?.removeEventListener("abort", onAbort);
         action();
       };
       entry.reject = (error) => settle(() => reject(error));
       this.pending.add(entry);
+      this.onPendingChange?.(this.pending.size);
       signal?.addEventListener("abort", onAbort, { once: true });
       const sent = params === undefined ? this.connection.sendRequest(method) : this.connection.sendRequest(method, params);
       sent.then(

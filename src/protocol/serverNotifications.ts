@@ -27,7 +27,9 @@ export const ConfigWarningParamsSchema = z.looseObject({ summary: z.string(), de
 export const ServerRequestResolvedParamsSchema = z.looseObject({ threadId: z.string(), requestId: z.union([z.string(), z.number()]) });
 export const ThreadCompactedParamsSchema = z.looseObject(TurnScoped);
 export const TurnDiffUpdatedParamsSchema = z.looseObject({ ...TurnScoped, diff: z.string() });
-export const TurnPlanUpdatedParamsSchema = z.looseObject({ ...TurnScoped, plan: z.array(z.unknown()) });
+export const TurnPlanStepSchema = z.looseObject({ step: z.string(), status: z.string() });
+export const TurnPlanUpdatedParamsSchema = z.looseObject({ ...TurnScoped, explanation: z.string().nullish(), plan: z.array(TurnPlanStepSchema) });
+export const ReasoningSummaryTextDeltaParamsSchema = z.looseObject({ ...TurnScoped, itemId: z.string(), delta: z.string(), summaryIndex: z.number().int() });
 
 /** Params schema of every notification codex-rpc validates, by method name. */
 export const SERVER_NOTIFICATIONS = {
@@ -43,7 +45,7 @@ export const SERVER_NOTIFICATIONS = {
   "item/completed": ItemCompletedParamsSchema,
   "item/agentMessage/delta": AgentMessageDeltaParamsSchema,
   "item/commandExecution/outputDelta": OutputDeltaParamsSchema,
-  "item/reasoning/summaryTextDelta": OutputDeltaParamsSchema,
+  "item/reasoning/summaryTextDelta": ReasoningSummaryTextDeltaParamsSchema,
   "item/reasoning/textDelta": OutputDeltaParamsSchema,
   "item/plan/delta": OutputDeltaParamsSchema,
   error: ErrorNotificationParamsSchema,

@@ -1,7 +1,9 @@
 /**
  * A throwaway HOME and CODEX_HOME for running the real codex binary offline against a
  * {@link LoopbackModel}: config.toml points codex at the model and turns off everything that
- * would reach remote services or read the user's shell profile.
+ * would reach remote services or read the user's shell profile. A model catalog
+ * (`model_catalog_json`) describes the loopback model to codex, so it does not warn "Model
+ * metadata for `mock-model` not found" on every turn.
  */
 import { mkdir, mkdtemp, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
@@ -42,6 +44,35 @@ export interface HermeticCodexHome extends AsyncDisposable {
 // nothing. Codex loads the CA bundle named by CODEX_CA_CERTIFICATE each time it builds an HTTP
 // client (once per model request); one certificate instead of the system's ~150 saves 10-20 ms
 // per request, and any stray HTTPS call fails verification instead of leaving the machine.
+/** The model slug the hermetic config.toml selects; {@link LOOPBACK_MODEL_CATALOG} describes it. */
+export const LOOPBACK_MODEL_SLUG = "mock-model";
+
+/**
+ * Codex's metadata for the loopback model, in the format of codex's bundled models.json (the
+ * fields codex 0.169 requires, with the values its fallback metadata uses: unified exec tools,
+ * parallel tool calls, no reasoning levels). Without it codex warns on every turn that the
+ * model's metadata was not found. The catalog replaces codex's bundled one in this CODEX_HOME.
+ */
+export const LOOPBACK_MODEL_CATALOG = {
+  models: [
+    {
+      slug: LOOPBACK_MODEL_SLUG,
+      display_name: "codex-rpc loopback model",
+      description: "A scripted Responses-API model on 127.0.0.1 (codex-rpc/testing).",
+      base_instructions: "You are a scripted test model on loopback.",
+      supported_reasoning_levels: [],
+      shell_type: "unified_exec",
+      visibility: "hide",
+      supported_in_api: true,
+      priority: 99,
+      support_verbosity: false,
+      supports_parallel_tool_calls: true,
+      truncation_policy: { mode: "bytes", limit: 10_000 },
+      experimental_supported_tools: [],
+    },
+  ],
+} as const;
+
 const NO_TRUST_CERTIFICATE_PEM = `-----BEGIN CERTIFICATE-----
 MIIBxjCCAWugAwIBAgIUfaxsx7wddmJm64SIv+Qkg80ZXQUwCgYIKoZIzj0EAwIw
 NzE1MDMGA1UEAwwsY29kZXgtcnBjIGhlcm1ldGljIHRlc3QgaG9tZTogdHJ1c3Rz
@@ -69,12 +100,14 @@ export async function createHermeticCodexHome(options: HermeticCodexHomeOptions)
   const codexHome = path.join(root, "codex-home");
   const workDir = path.join(root, "work");
   const caFile = path.join(root, "no-trust-ca.pem");
+  const catalogFile = path.join(codexHome, "model-catalog.json");
   let disposed: Promise<void> | undefined;
   const dispose = () => (disposed ??= rm(root, { recursive: true, force: true, maxRetries: 3 }));
   try {
     await Promise.all([mkdir(home), mkdir(codexHome), mkdir(workDir)]);
     await Promise.all([
-      writeFile(path.join(codexHome, "config.toml"), configToml(options)),
+      writeFile(path.join(codexHome, "config.toml"), configToml(options, catalogFile)),
+      writeFile(catalogFile, JSON.stringify(LOOPBACK_MODEL_CATALOG, null, 2)),
       writeFile(caFile, NO_TRUST_CERTIFICATE_PEM),
     ]);
   } catch (error) {
@@ -97,10 +130,11 @@ export async function createHermeticCodexHome(options: HermeticCodexHomeOptions)
   return { root, home, codexHome, workDir, env, dispose, [Symbol.asyncDispose]: dispose };
 }
 
-function configToml(options: HermeticCodexHomeOptions): string {
+function configToml(options: HermeticCodexHomeOptions, catalogFile: string): string {
   const lines = [
-    `model = "mock-model"`,
+    `model = ${tomlString(LOOPBACK_MODEL_SLUG)}`,
     `model_provider = "mock_provider"`,
+    `model_catalog_json = ${tomlString(catalogFile)}`,
     `approval_policy = ${tomlString(options.approvalPolicy ?? "never")}`,
     `sandbox_mode = ${tomlString(options.sandboxMode ?? "read-only")}`,
     ``,

@@ -74,6 +74,11 @@ export interface ChildProcessTransport {
   readonly spawnError: Error | undefined;
   /** Stops the child in steps (end stdin, SIGTERM, SIGKILL); idempotent, and concurrent calls share the first call's close. */
   close(options?: CloseOptions): Promise<ProcessExitInfo>;
+  /**
+   * Whether the child and its pipes keep the caller's event loop alive (default true). Off, a
+   * script whose work is done exits; the child then sees its stdin close and exits too.
+   */
+  keepAlive(alive: boolean): void;
 }
 
 /** Spawns the child with piped stdio; never throws for a spawn failure (see `spawnError` and `exited`). */
@@ -171,6 +176,13 @@ export function startChildProcess(options: ChildProcessTransportOptions): ChildP
       return spawnError;
     },
     close,
+    keepAlive: (alive) => {
+      if (!child) return;
+      for (const handle of [child, child.stdin, child.stdout, child.stderr] as ({ ref?(): unknown; unref?(): unknown } | null)[]) {
+        if (alive) handle?.ref?.();
+        else handle?.unref?.();
+      }
+    },
   };
 }
 

@@ -4,12 +4,13 @@
  * and a run driven by a replayed recording (--codex-bin).
  */
 import assert from "node:assert/strict";
-import { mkdtemp, rm, writeFile } from "node:fs/promises";
+import { mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { after, before, describe, it } from "node:test";
 import { UsageError } from "../../src/cli/io.ts";
 import { runTurns, type RunOptions } from "../../src/cli/runCommand.ts";
+import { createHermeticCodexHome } from "../../src/testing/hermeticCodexHome.ts";
 import { captureIo, cliEnv, FIXTURES, runCli } from "./cliHelpers.ts";
 
 let dir: string;
@@ -32,6 +33,7 @@ describe("codex-rpc run", { timeout: 60_000 }, () => {
     assert.equal(result.stdout, "You said: Hello there (turn 1)\n");
     assert.match(result.stderr, /tokens \d+ in \(\d+ cached\), \d+ out, \d+ total · \d+ ms · thread \S+/);
     assert.doesNotMatch(result.stderr, /\x1b\[/, "NO_COLOR: no escape codes");
+    assert.doesNotMatch(result.stderr, /warning|Model metadata/, "the built-in model's metadata is known to codex");
   });
 
   it("shows a command with its exit code and output", async () => {
@@ -125,5 +127,62 @@ describe("codex-rpc run", { timeout: 60_000 }, () => {
     assert.equal(result.code, 0, result.stderr);
     assert.equal(result.stdout, "You said: Hello there (turn 1)\n");
     assert.match(result.stderr, /thread 01a20759-e00a-7d71-8e1a-304b8b669a61/);
+  });
+});
+
+describe("codex-rpc run: live progress, login, debug", { timeout: 120_000 }, () => {
+  it("shows the running command live: a plain start line, output streamed under --verbose, progress in --json", async () => {
+    const prompt = "run: for i in 1 2 3; do echo tick-$i; sleep 0.2; done";
+    const plain = await run({ prompt, sandbox: "danger-full-access" });
+    assert.equal(plain.code, 0, plain.stderr);
+    const started = plain.stderr.indexOf("▸ $ /bin/bash -lc 'for i in 1 2 3");
+    const completed = plain.stderr.search(/^\$ \/bin\/bash -lc 'for i in 1 2 3.*exit 0$/m);
+    assert.ok(started >= 0 && completed > started, plain.stderr);
+
+    const verbose = await run({ prompt, sandbox: "danger-full-access", verbose: true });
+    assert.equal(verbose.code, 0, verbose.stderr);
+    const streamedLine = verbose.stderr.indexOf("  tick-3\n");
+    const header = verbose.stderr.search(/^\$ \/bin\/bash -lc 'for i in 1 2 3.*exit 0$/m);
+    assert.ok(streamedLine >= 0 && header > streamedLine, `output streamed before the command's end line:\n${verbose.stderr}`);
+    assert.equal(verbose.stderr.split("  tick-3\n").length, 2, `streamed output is not repeated:\n${verbose.stderr}`);
+    assert.match(verbose.stderr, /tick-1/, "what codex did not stream is shown at the end");
+
+    const json = await run({ prompt, sandbox: "danger-full-access", json: true });
+    const types = json.stdout.trimEnd().split("\n").map((line) => {
+      const chunk = JSON.parse(line) as { type: string; kind?: string; itemType?: string; event?: { kind: string } };
+      return chunk.type === "progress" ? `progress:${chunk.kind}` : chunk.type === "itemStarted" ? `itemStarted:${chunk.itemType}` : chunk.event?.kind ?? chunk.type;
+    });
+    const first = types.indexOf("itemStarted:commandExecution");
+    const output = types.indexOf("progress:commandOutput");
+    const done = types.indexOf("commandExecution");
+    assert.ok(first >= 0 && output > first && done > output, types.join());
+  });
+
+  it("without a login, says so at once (exit 3) instead of retrying the model until the deadline", async () => {
+    const home = await createHermeticCodexHome({ modelBaseUrl: "http://127.0.0.1:1/v1" });
+    try {
+      // codex's default provider (OpenAI, which needs a login), with the remote features still off.
+      const config = await readFile(path.join(home.codexHome, "config.toml"), "utf8");
+      await writeFile(path.join(home.codexHome, "config.toml"), config.slice(config.indexOf("[features]")));
+      const result = await runCli(["run", "--timeout", "300", "say hi"], { cwd: dir, env: cliEnv(home.env), timeoutMs: 60_000 });
+      assert.equal(result.code, 3, result.stderr);
+      assert.match(result.stderr, /NOT_LOGGED_IN codex is not logged in.*`codex login`.*--offline/);
+      assert.doesNotMatch(result.stderr, /Reconnecting/);
+    } finally {
+      await home.dispose();
+    }
+  });
+
+  it("CODEX_RPC_DEBUG=all logs the backend's traffic and stderr, redacted", async () => {
+    const secret = "sk-debuglogtest1234567890abcdef";
+    const result = await runCli(["run", "--offline", `remember ${secret}`], { cwd: dir, env: cliEnv({ CODEX_RPC_DEBUG: "all" }) });
+    assert.equal(result.code, 0, result.stderr);
+    assert.match(result.stderr, /^codex-rpc\[backend \d+\] → \{"jsonrpc":"2\.0","id":0,"method":"initialize"/m);
+    assert.match(result.stderr, /^codex-rpc\[backend \d+\] ← \{"id":0,"result":\{"userAgent"/m);
+    assert.match(result.stderr, /^codex-rpc\[backend \d+\] → .*"method":"turn\/start".*\[REDACTED\]/m);
+    assert.match(result.stderr, /^codex-rpc\[backend \d+\] stderr: /m);
+    assert.ok(!result.stderr.includes(secret), "the secret never reaches the log");
+    const quiet = await runCli(["run", "--offline", "hi"], { cwd: dir });
+    assert.doesNotMatch(quiet.stderr, /codex-rpc\[backend/);
   });
 });

@@ -50,6 +50,32 @@ describe("TurnStreamQueue", () => {
     await assert.rejects(drained, /timeout/);
   });
 
+  it("merges live progress of one item, keeps a newer plan or diff only, and never merges across an event", async () => {
+    const queue = new TurnStreamQueue<AgentTurnResult>();
+    const out = (itemId: string, delta: string) => ({ kind: "commandOutputDelta", summary: delta, metadata: { itemId, delta } });
+    queue.event({ kind: "itemStarted", summary: "$ ls", metadata: { itemId: "c1", itemType: "commandExecution", command: "ls" } });
+    for (let i = 0; i < 10_000; i++) queue.event(out("c1", "x"));
+    queue.event({ kind: "diffUpdated", summary: "", metadata: { diff: "old" } });
+    queue.event({ kind: "diffUpdated", summary: "", metadata: { diff: "new" } });
+    queue.event({ kind: "commandExecution", summary: "$ ls", metadata: { itemId: "c1" } });
+    queue.event(out("c1", "late"));
+    assert.equal(queue.backlog, 5);
+    queue.finish({ assistantText: "", events: [] });
+    const chunks = await drain(queue);
+    assert.deepEqual(chunks.map((c) => (c.type === "progress" ? `${c.type}:${c.kind}` : c.type)), [
+      "itemStarted",
+      "progress:commandOutput",
+      "progress:diff",
+      "event",
+      "progress:commandOutput",
+      "result",
+    ]);
+    const output = chunks[1];
+    assert.equal(output?.type === "progress" && output.kind === "commandOutput" && output.delta.length, 10_000);
+    const diff = chunks[2];
+    assert.equal(diff?.type === "progress" && diff.kind === "diff" && diff.text, "new");
+  });
+
   it("consumer(): leaving the loop early aborts the turn and returns only once the run has ended", async () => {
     const queue = new TurnStreamQueue<AgentTurnResult>();
     const stop = new AbortController();

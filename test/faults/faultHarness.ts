@@ -133,12 +133,14 @@ export async function startFakeSession(options: FakeOptions & { readonly factory
   };
 }
 
-/** `promise`, or a rejection naming `what` once `ms` have passed (the timer never keeps node alive). */
+/**
+ * `promise`, or a rejection naming `what` once `ms` have passed. The timer keeps node alive until
+ * then: an idle backend does not (CodexBackend.hold), and a test may wait on it while idle.
+ */
 export function within<T>(ms: number, what: string, promise: Promise<T>): Promise<T> {
   let timer: NodeJS.Timeout | undefined;
   const deadline = new Promise<never>((_, reject) => {
     timer = setTimeout(() => reject(new Error(`${what} did not settle within ${ms} ms`)), ms);
-    timer.unref();
   });
   return Promise.race([promise, deadline]).finally(() => clearTimeout(timer));
 }

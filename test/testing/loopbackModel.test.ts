@@ -319,6 +319,10 @@ describe("createHermeticCodexHome", () => {
       const config = readFileSync(path.join(home.codexHome, "config.toml"), "utf8");
       assert.match(config, /^model = "mock-model"$/m);
       assert.match(config, /^model_provider = "mock_provider"$/m);
+      const catalogPath = /^model_catalog_json = "(.+)"$/m.exec(config)?.[1];
+      assert.ok(catalogPath && catalogPath.startsWith(home.codexHome), config);
+      const catalog = JSON.parse(readFileSync(catalogPath, "utf8")) as { models: { slug: string }[] };
+      assert.deepEqual(catalog.models.map((model) => model.slug), ["mock-model"]);
       assert.match(config, /^approval_policy = "never"$/m);
       assert.match(config, /^sandbox_mode = "workspace-write"$/m);
       assert.match(config, /^base_url = "http:\/\/127\.0\.0\.1:1234\/v1"$/m);

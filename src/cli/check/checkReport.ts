@@ -11,15 +11,15 @@ export interface CheckHeader {
 }
 
 /** The scenario table, as lines. */
-export function scenarioTable(report: ConformanceReport, colors: Colors): string[] {
-  const nameWidth = Math.max("scenario".length, "total".length, ...report.scenarios.map((s) => s.name.length));
+export function scenarioTable(report: Pick<ConformanceReport, "ok" | "scenarios">, colors: Colors, firstColumn = "scenario"): string[] {
+  const nameWidth = Math.max(firstColumn.length, "total".length, ...report.scenarios.map((s) => s.name.length));
   const row = (name: string, seen: string, failed: string, result: string, extra = "") =>
     `${name.padEnd(nameWidth)}  ${seen.padStart(8)}  ${failed.padStart(6)}  ${result}${extra}`;
-  const lines = [colors.bold(row("scenario", "messages", "failed", "result"))];
+  const lines = [colors.bold(row(firstColumn, "messages", "failed", "result"))];
   for (const s of report.scenarios) {
     const result = s.ok ? colors.green("ok  ") : colors.red("FAIL");
     const failed = s.failedMessages ? colors.red(String(s.failedMessages).padStart(6)) : "0".padStart(6);
-    lines.push(row(s.name, String(s.messages), failed, result, colors.dim(`  ${s.durationMs} ms`)));
+    lines.push(row(s.name, String(s.messages), failed, result, s.durationMs === undefined ? "" : colors.dim(`  ${s.durationMs} ms`)));
   }
   const seen = report.scenarios.reduce((sum, s) => sum + s.messages, 0);
   const failed = report.scenarios.reduce((sum, s) => sum + s.failedMessages, 0);
@@ -28,7 +28,7 @@ export function scenarioTable(report: ConformanceReport, colors: Colors): string
 }
 
 /** Scenario errors and message failures, as diff-style lines; similar failures are grouped. */
-export function failureDetails(report: ConformanceReport, colors: Colors): string[] {
+export function failureDetails(report: Pick<ConformanceReport, "scenarios" | "failures">, colors: Colors): string[] {
   const lines: string[] = [];
   for (const s of report.scenarios) {
     if (s.error) lines.push(`${colors.red("✗")} ${colors.bold(s.name)}: ${s.error}`);
@@ -56,19 +56,24 @@ export function failureDetails(report: ConformanceReport, colors: Colors): strin
   return lines;
 }
 
-/** The schema comparison, as lines. */
-export function schemaChangeLines(changes: readonly SchemaChange[], colors: Colors): string[] {
-  if (changes.length === 0) return [colors.green("generated schema: identical methods and fields to protocol/json")];
-  return changes.map((change) => {
-    const sign = change.change === "added" ? colors.green("+") : change.change === "removed" ? colors.red("-") : colors.yellow("~");
-    const where = `${change.union} ${change.method}${change.field ? ` ${change.field}` : ""}`;
-    return `${sign} ${change.change.padEnd(7)} ${where}${change.detail ? colors.dim(` (${change.detail})`) : ""}`;
-  });
+/** The schema comparison, as lines: breaking changes first, each with its path, what changed and why it matters. */
+export function schemaChangeLines(changes: readonly SchemaChange[], colors: Colors, against = "protocol/json"): string[] {
+  if (changes.length === 0) return [colors.green(`generated schema: identical methods and fields to ${against}`)];
+  const breaking = changes.filter(isBreaking);
+  const lines = [
+    breaking.length
+      ? colors.red(`${breaking.length} breaking, ${changes.length - breaking.length} compatible difference${changes.length - breaking.length === 1 ? "" : "s"}`)
+      : colors.green(`${changes.length} difference${changes.length === 1 ? "" : "s"}, all compatible`),
+  ];
+  for (const change of changes) {
+    const mark = change.compatible ? colors.green("  compatible") : colors.red("  BREAKING  ");
+    const typed = change.rejectedByTypedResults ? "; backend.request() results holding it fail validation against the pinned schema" : "";
+    lines.push(`${mark} ${change.path}: ${change.detail}${colors.dim(` (${change.reason}${typed})`)}`);
+  }
+  return lines;
 }
 
-/** True when a change can break a client built against the pinned schema (added methods and optional fields cannot). */
+/** True when a change can break codex-rpc or a client built against the pinned schema (see schemaCompare.ts). */
 export function isBreaking(change: SchemaChange): boolean {
-  if (change.change === "removed") return true;
-  if (change.change === "changed") return true;
-  return change.field !== undefined && change.detail === "required" && change.field.startsWith("params.") && change.union.startsWith("Client");
+  return !change.compatible;
 }

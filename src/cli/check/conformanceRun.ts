@@ -49,7 +49,8 @@ export interface ScenarioResult {
   readonly error?: string;
   readonly messages: number;
   readonly failedMessages: number;
-  readonly durationMs: number;
+  /** Absent for a recorded transcript (nothing was run). */
+  readonly durationMs?: number;
 }
 
 /** The whole run. */
@@ -120,7 +121,7 @@ export async function runConformance(options: ConformanceOptions = {}): Promise<
   const failures: MessageFailure[] = [];
   const pending = new Map<string, string>();
   for (const { scenario, connection, entry } of recorded) {
-    const failure = check(validator, entry, connection, pending);
+    const failure = checkEntry(validator, entry, connection, pending);
     if (failure) failures.push({ scenario, ...failure });
   }
   const results: ScenarioResult[] = outcomes.map((outcome) => {
@@ -150,7 +151,11 @@ async function runScenario(scenario: Scenario, context: ScenarioContext): Promis
   }
 }
 
-function check(validator: ProtocolValidator, entry: TranscriptEntry, connection: number, pending: Map<string, string>): Omit<MessageFailure, "scenario"> | undefined {
+/**
+ * Validates one recorded entry; `pending` pairs responses with their requests (by connection,
+ * direction and id) across calls. Undefined when the entry conforms.
+ */
+export function checkEntry(validator: ProtocolValidator, entry: TranscriptEntry, connection: number, pending: Map<string, string>): Omit<MessageFailure, "scenario"> | undefined {
   if (!isMessageEntry(entry)) {
     return { dir: entry.dir, kind: "line", method: "(not JSON)", t: entry.t, problems: [{ source: "envelope", path: "", message: "a line that is not JSON", actual: entry.raw.slice(0, 120) }] };
   }

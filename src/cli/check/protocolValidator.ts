@@ -12,6 +12,7 @@ import { fileURLToPath } from "node:url";
 import { Ajv, type ErrorObject, type ValidateFunction } from "ajv";
 import type { z } from "zod";
 import { checkEnvelope, CLIENT_REQUESTS, SERVER_NOTIFICATIONS, SERVER_REQUESTS } from "../../protocol/index.ts";
+import { addProtocolFormats } from "../../protocol/jsonSchemaFormats.ts";
 import { clip, compactJson } from "../messageSummary.ts";
 import type { Direction } from "../transcript.ts";
 
@@ -55,15 +56,6 @@ const BUNDLE = "codex_app_server_protocol.schemas.json";
 type UnionKey = keyof typeof UNION_FILES;
 type JsonObject = Record<string, unknown>;
 
-// Rust integer widths the generator writes as `format`; checked, not ignored.
-const INTEGER_FORMATS: Readonly<Record<string, readonly [number, number]>> = {
-  int32: [-(2 ** 31), 2 ** 31 - 1],
-  uint16: [0, 2 ** 16 - 1],
-  uint32: [0, 2 ** 32 - 1],
-  int64: [Number.MIN_SAFE_INTEGER, Number.MAX_SAFE_INTEGER],
-  uint64: [0, Number.MAX_SAFE_INTEGER],
-  uint: [0, Number.MAX_SAFE_INTEGER],
-};
 
 /** Both validators over one protocol directory; see the module comment. */
 export class ProtocolValidator {
@@ -77,11 +69,7 @@ export class ProtocolValidator {
 
   constructor(readonly protocolDir: string = defaultProtocolJsonDir()) {
     this.ajv = new Ajv({ strict: false, allErrors: true, validateFormats: true });
-    for (const [name, [min, max]] of Object.entries(INTEGER_FORMATS)) {
-      this.ajv.addFormat(name, { type: "number", validate: (n: number) => Number.isInteger(n) && n >= min && n <= max });
-    }
-    this.ajv.addFormat("double", { type: "number", validate: () => true });
-    this.ajv.addFormat("float", { type: "number", validate: () => true });
+    addProtocolFormats(this.ajv);
     for (const [key, file] of Object.entries(UNION_FILES) as [UnionKey, string][]) {
       const schema = this.load(file);
       this.ajv.addSchema(schema, file);

@@ -1,153 +1,140 @@
 /**
- * Compares two generated protocol schemas (`codex app-server generate-json-schema --out DIR`):
- * methods added to or removed from the method-tagged unions, and for the methods both have,
- * params and response fields added, removed or changed (type, enum values, required-ness).
+ * Compares two generated protocol schemas (`codex app-server generate-json-schema --out DIR`),
+ * the pinned one and another binary's, like a careful reviewer of a client: every difference
+ * named by its full path (`ThreadItem[mcpToolCall].environmentId: added, optional`) and judged
+ * compatible or breaking (see schemaCompare.ts). Methods: added ones are compatible; a removed
+ * client request or client notification breaks clients that send it, a removed notification
+ * breaks codex-rpc only where it reads it; server requests come and go freely (codex-rpc answers
+ * the ones it does not know with an error).
  */
 import { execFile } from "node:child_process";
 import { mkdtemp, readFile, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { promisify } from "node:util";
+import type { z } from "zod";
+import { CLIENT_REQUESTS, SERVER_NOTIFICATIONS, SERVER_REQUESTS, STABLE_CLIENT_REQUEST_METHODS } from "../../protocol/index.ts";
+import { responseNameOf } from "../../protocol/responseNames.ts";
+import { SchemaComparer, type DataDirection, type SchemaChange } from "./schemaCompare.ts";
+
+export type { SchemaChange } from "./schemaCompare.ts";
 
 const run = promisify(execFile);
-
-/** One difference between the pinned schema and another. */
-export interface SchemaChange {
-  readonly change: "added" | "removed" | "changed";
-  /** The union the method belongs to: ClientRequest, ServerRequest, ServerNotification, ClientNotification. */
-  readonly union: string;
-  readonly method: string;
-  /** `params.x` or `response.x`; absent when the whole method was added or removed. */
-  readonly field?: string;
-  readonly detail?: string;
-}
 
 type Json = Record<string, unknown>;
 
 const UNIONS = ["ClientRequest", "ServerRequest", "ServerNotification", "ClientNotification"] as const;
+type Union = (typeof UNIONS)[number];
 const BUNDLE = "codex_app_server_protocol.schemas.json";
-const IGNORED_KEYS = new Set(["description", "title", "$schema", "default", "examples"]);
-const MAX_REF_DEPTH = 4;
+const STABLE: ReadonlySet<string> = new Set(STABLE_CLIENT_REQUEST_METHODS);
 
-/** Runs `<bin> app-server generate-json-schema` into a temp dir and diffs it against `pinnedDir`. */
-export async function diffBinarySchema(bin: string, pinnedDir: string): Promise<SchemaChange[]> {
+/** Runs `<bin> app-server generate-json-schema [--experimental]` into a temp dir and diffs it against `pinnedDir`. */
+export async function diffBinarySchema(bin: string, pinnedDir: string, options: { readonly experimental?: boolean } = {}): Promise<SchemaChange[]> {
   const out = await mkdtemp(path.join(tmpdir(), "codex-rpc-schema-"));
   try {
-    await run(bin, ["app-server", "generate-json-schema", "--out", out], { timeout: 60_000, maxBuffer: 16 * 1024 * 1024 });
+    const flags = options.experimental ? ["--experimental"] : [];
+    await run(bin, ["app-server", "generate-json-schema", ...flags, "--out", out], { timeout: 60_000, maxBuffer: 16 * 1024 * 1024 });
     return await diffSchemaDirs(pinnedDir, out);
   } finally {
     await rm(out, { recursive: true, force: true });
   }
 }
 
-/** Diffs two schema directories; see the module comment. */
+/** Diffs two schema directories; see the module comment. Breaking changes first, then by path. */
 export async function diffSchemaDirs(pinnedDir: string, otherDir: string): Promise<SchemaChange[]> {
-  const changes: SchemaChange[] = [];
   const [pinnedBundle, otherBundle] = await Promise.all([readJson(pinnedDir, BUNDLE), readJson(otherDir, BUNDLE)]);
+  const comparer = new SchemaComparer({ root: pinnedBundle }, { root: otherBundle });
   for (const union of UNIONS) {
     const [pinned, other] = await Promise.all([readJson(pinnedDir, `${union}.json`), readJson(otherDir, `${union}.json`)]);
     const before = variants(pinned);
     const after = variants(other);
-    for (const method of after.keys()) if (!before.has(method)) changes.push({ change: "added", union, method });
+    for (const method of after.keys()) {
+      if (!before.has(method)) comparer.record({ path: `${union} ${method}`, change: "added", detail: `${noun(union)} added`, compatible: true, reason: addedReason(union) });
+    }
     for (const [method, variant] of before) {
       const next = after.get(method);
       if (!next) {
-        changes.push({ change: "removed", union, method });
+        const breaks = union === "ClientRequest" || union === "ClientNotification" || (union === "ServerNotification" && lookup(SERVER_NOTIFICATIONS, method) !== undefined);
+        comparer.record({ path: `${union} ${method}`, change: "removed", detail: `${noun(union)} removed`, compatible: !breaks, reason: removedReason(union, breaks) });
         continue;
       }
-      changes.push(...diffObject(union, method, "params", paramsOf(variant, pinned), paramsOf(next, other)));
-      if (union === "ClientRequest" || union === "ServerRequest") {
-        changes.push(...diffObject(union, method, "response", responseOf(variant, pinnedBundle), responseOf(next, otherBundle)));
+      for (const part of parts(union, method)) {
+        const a = part.of(variant, pinnedBundle);
+        const b = part.of(next, otherBundle);
+        if (a === undefined && b === undefined) continue;
+        if (a === undefined || b === undefined) {
+          comparer.record({ path: `${union} ${method} ${part.name}`, change: a ? "removed" : "added", detail: `${part.name} ${a ? "removed" : "added"}`, compatible: false, reason: "the method's shape changed" });
+          continue;
+        }
+        comparer.compare(a, b, `${union} ${method} ${part.name}`, part.direction, part.zod ? [part.zod] : []);
       }
     }
   }
-  return changes;
+  return comparer.changes().sort((x, y) => Number(x.compatible) - Number(y.compatible) || x.path.localeCompare(y.path));
 }
 
-interface Resolved {
-  readonly schema: Json | undefined;
-  readonly root: Json;
+interface Part {
+  readonly name: "params" | "result";
+  readonly direction: DataDirection;
+  readonly zod: z.ZodType | undefined;
+  of(variant: Json, bundle: Json): unknown;
 }
 
-function diffObject(union: string, method: string, part: string, before: Resolved, after: Resolved): SchemaChange[] {
-  if (!before.schema && !after.schema) return [];
-  if (!before.schema || !after.schema) {
-    return [{ change: before.schema ? "removed" : "added", union, method, field: part }];
+/** What of a method is compared, which way the data goes, and what codex-rpc reads of it. */
+function parts(union: Union, method: string): Part[] {
+  const params = (variant: Json) => (variant.properties as Record<string, unknown> | undefined)?.params;
+  const result = (variant: Json, bundle: Json) => {
+    const name = responseNameOf(method, paramsName(params(variant)));
+    return name === undefined ? undefined : definitionRef(bundle, name);
+  };
+  switch (union) {
+    case "ClientRequest":
+      return [
+        { name: "params", direction: "sent", zod: undefined, of: params },
+        // The runner's methods are read by zod; the other stable ones by backend.request's validators.
+        { name: "result", direction: lookup(CLIENT_REQUESTS, method) || !STABLE.has(method) ? "read" : "typed", zod: lookup(CLIENT_REQUESTS, method)?.result, of: result },
+      ];
+    case "ServerRequest":
+      return [
+        { name: "params", direction: "read", zod: lookup(SERVER_REQUESTS, method)?.params, of: params },
+        { name: "result", direction: "sent", zod: undefined, of: result },
+      ];
+    case "ServerNotification":
+      return [{ name: "params", direction: "read", zod: lookup(SERVER_NOTIFICATIONS, method) as z.ZodType | undefined, of: params }];
+    case "ClientNotification":
+      return [{ name: "params", direction: "sent", zod: undefined, of: params }];
   }
-  const changes: SchemaChange[] = [];
-  const beforeProps = (before.schema.properties ?? {}) as Record<string, Json>;
-  const afterProps = (after.schema.properties ?? {}) as Record<string, Json>;
-  const beforeRequired = new Set((before.schema.required ?? []) as string[]);
-  const afterRequired = new Set((after.schema.required ?? []) as string[]);
-  for (const name of Object.keys(afterProps)) {
-    if (!(name in beforeProps)) changes.push({ change: "added", union, method, field: `${part}.${name}`, ...(afterRequired.has(name) ? { detail: "required" } : {}) });
-  }
-  for (const [name, schema] of Object.entries(beforeProps)) {
-    const field = `${part}.${name}`;
-    const next = afterProps[name];
-    if (!next) {
-      changes.push({ change: "removed", union, method, field });
-      continue;
-    }
-    const details: string[] = [];
-    if (beforeRequired.has(name) !== afterRequired.has(name)) details.push(afterRequired.has(name) ? "now required" : "now optional");
-    const a = shape(schema, before.root, 0);
-    const b = shape(next, after.root, 0);
-    if (JSON.stringify(a) !== JSON.stringify(b)) details.push(describeChange(a, b));
-    if (details.length) changes.push({ change: "changed", union, method, field, detail: details.join("; ") });
-  }
-  return changes;
 }
 
-function describeChange(before: unknown, after: unknown): string {
-  const a = enumOf(before);
-  const b = enumOf(after);
-  if (a && b) {
-    const added = [...b].filter((v) => !a.has(v)).map((v) => `+${v}`);
-    const removed = [...a].filter((v) => !b.has(v)).map((v) => `-${v}`);
-    return `values ${[...added, ...removed].join(" ")}`;
-  }
-  const typeA = typeOf(before);
-  const typeB = typeOf(after);
-  if (typeA !== typeB) return `type ${typeA} → ${typeB}`;
-  return "definition changed";
+function noun(union: Union): string {
+  return { ClientRequest: "method", ServerRequest: "server request", ServerNotification: "notification", ClientNotification: "client notification" }[union];
 }
 
-/** The schema with refs resolved (a few levels deep) and documentation dropped, for comparison. */
-function shape(schema: unknown, root: Json, depth: number): unknown {
-  if (Array.isArray(schema)) return schema.map((item) => shape(item, root, depth));
-  if (typeof schema !== "object" || schema === null) return schema;
-  const s = schema as Json;
-  if (typeof s.$ref === "string") {
-    if (depth >= MAX_REF_DEPTH) return { $ref: s.$ref.split("/").pop() };
-    return shape(resolvePointer(root, s.$ref), root, depth + 1);
-  }
-  const out: Json = {};
-  for (const key of Object.keys(s).sort()) if (!IGNORED_KEYS.has(key)) out[key] = shape(s[key], root, depth);
-  return out;
+function addedReason(union: Union): string {
+  if (union === "ServerRequest") return "codex-rpc answers server requests it does not know with an error";
+  if (union === "ServerNotification") return "codex-rpc passes notifications it does not know through";
+  return "clients that do not use it are unaffected";
 }
 
-function enumOf(schema: unknown): Set<string> | undefined {
+function removedReason(union: Union, breaks: boolean): string {
+  if (union === "ServerRequest") return "codex-rpc just never gets it";
+  if (union === "ServerNotification") return breaks ? "codex-rpc reads it" : "codex-rpc does not read it";
+  return "clients send it";
+}
+
+function paramsName(schema: unknown): string | undefined {
   if (typeof schema !== "object" || schema === null) return undefined;
   const s = schema as Json;
-  if (Array.isArray(s.enum)) return new Set(s.enum.map((v) => JSON.stringify(v)));
-  const variants = (s.oneOf ?? s.anyOf) as unknown[] | undefined;
-  if (!Array.isArray(variants)) return undefined;
-  const values = new Set<string>();
-  for (const variant of variants) {
-    const inner = enumOf(variant);
-    if (inner) inner.forEach((v) => values.add(v));
-    else if (typeOf(variant) !== "null") return undefined;
-  }
-  return values;
+  if (typeof s.$ref === "string") return s.$ref.split("/").pop();
+  for (const option of (s.anyOf ?? []) as Json[]) if (typeof option.$ref === "string") return option.$ref.split("/").pop();
+  return undefined;
 }
 
-function typeOf(schema: unknown): string {
-  if (typeof schema !== "object" || schema === null) return String(schema);
-  const s = schema as Json;
-  if (s.type !== undefined) return Array.isArray(s.type) ? s.type.join("|") : String(s.type);
-  if (Array.isArray(s.anyOf ?? s.oneOf)) return ((s.anyOf ?? s.oneOf) as unknown[]).map(typeOf).join("|");
-  return s.$ref ? String(s.$ref) : "any";
+function definitionRef(bundle: Json, name: string): Json | undefined {
+  const definitions = (bundle.definitions ?? {}) as Record<string, unknown>;
+  if (name !== "v2" && Object.hasOwn(definitions, name)) return { $ref: `#/definitions/${name}` };
+  const v2 = (definitions.v2 ?? {}) as Record<string, unknown>;
+  return Object.hasOwn(v2, name) ? { $ref: `#/definitions/v2/${name}` } : undefined;
 }
 
 function variants(union: Json): Map<string, Json> {
@@ -159,35 +146,8 @@ function variants(union: Json): Map<string, Json> {
   return map;
 }
 
-function paramsOf(variant: Json, root: Json): Resolved {
-  const params = (variant.properties as Record<string, Json> | undefined)?.params;
-  return { schema: params ? (resolveRefs(params, root) as Json) : undefined, root };
-}
-
-function responseOf(variant: Json, bundle: Json): Resolved {
-  const ref = (variant.properties as Record<string, Json> | undefined)?.params?.$ref;
-  if (typeof ref !== "string") return { schema: undefined, root: bundle };
-  const name = ref.split("/").pop()!.replace(/Params$/, "Response");
-  const definitions = (bundle.definitions ?? {}) as Record<string, Json>;
-  const found = definitions[name] ?? (definitions.v2 as Record<string, Json> | undefined)?.[name];
-  return { schema: found ? (resolveRefs(found, bundle) as Json) : undefined, root: bundle };
-}
-
-function resolveRefs(schema: Json, root: Json): unknown {
-  let current: unknown = schema;
-  for (let i = 0; i < 10 && typeof current === "object" && current !== null && typeof (current as Json).$ref === "string"; i++) {
-    current = resolvePointer(root, (current as Json).$ref as string);
-  }
-  return current;
-}
-
-function resolvePointer(root: Json, ref: string): unknown {
-  let target: unknown = root;
-  for (const part of ref.replace(/^#\/?/, "").split("/")) {
-    if (typeof target !== "object" || target === null) return undefined;
-    target = (target as Json)[part.replace(/~1/g, "/").replace(/~0/g, "~")];
-  }
-  return target;
+function lookup<T>(table: Readonly<Record<string, T>>, key: string): T | undefined {
+  return Object.hasOwn(table, key) ? table[key] : undefined;
 }
 
 async function readJson(dir: string, file: string): Promise<Json> {

@@ -1,0 +1,121 @@
+/**
+ * Writes JSON-RPC messages to a WebSocket for vscode-jsonrpc: each message is one text frame
+ * (never a batch, never binary: the app-server drops those silently), one at a time, each write
+ * waiting until the socket has taken its frame, so a slow peer slows the writer instead of
+ * growing a buffer without bound.
+ */
+import { AbstractMessageWriter, type Message, type MessageWriter } from "vscode-jsonrpc/node";
+import type { WebSocket } from "ws";
+
+/** Options of {@link WebSocketMessageWriter}. */
+export interface WebSocketMessageWriterOptions {
+  /** Called with each message and its frame text just before it is sent, for traffic taps; keep it cheap. */
+  readonly onMessageWritten?: (message: unknown, text: string) => void;
+}
+
+/**
+ * A vscode-jsonrpc `MessageWriter` over an open `ws` WebSocket: each `write` resolves once the
+ * socket has written its frame and rejects (firing an error event once) if the socket is closed
+ * or fails. `end()` closes the socket normally (code 1000) after the writes queued so far.
+ */
+export class WebSocketMessageWriter extends AbstractMessageWriter implements MessageWriter {
+  /** Settles when every write queued so far has settled; never rejects. */
+  private queue: Promise<void> = Promise.resolve();
+  private failure: Error | undefined;
+  private ending = false;
+  private closeFired = false;
+  private readonly reported = new WeakSet<Error>();
+  private errorCount = 0;
+  private writtenCount = 0;
+
+  constructor(
+    private readonly socket: WebSocket,
+    private readonly options: WebSocketMessageWriterOptions = {},
+  ) {
+    super();
+    socket.on("error", (error: Error) => {
+      this.failure ??= error;
+    });
+    socket.on("close", (code: number, reason: Buffer) => {
+      this.failure ??= new Error(`the connection closed (code ${code}${reason.length ? `, ${reason.toString("utf8")}` : ""})`);
+      if (!this.closeFired) {
+        this.closeFired = true;
+        this.fireClose();
+      }
+    });
+  }
+
+  /** True once `end()` was called. */
+  get ended(): boolean {
+    return this.ending;
+  }
+
+  /** Messages handed to the socket so far. */
+  get messagesWritten(): number {
+    return this.writtenCount;
+  }
+
+  /** Queues one message; resolves once the socket has written it, rejects (and fires an error) if it cannot. */
+  write(message: Message): Promise<void> {
+    if (this.ending) return Promise.reject(new Error("Cannot write to the peer: the writer was ended."));
+    let text: string;
+    try {
+      text = JSON.stringify(message);
+    } catch (error) {
+      return Promise.reject(new Error(`Cannot serialise the message: ${(error as Error).message}`, { cause: error }));
+    }
+    const result = this.queue.then(() => this.writeFrame(message, text));
+    this.queue = result.then(
+      () => {},
+      () => {},
+    );
+    return result;
+  }
+
+  /** Closes the socket normally (code 1000) after the writes queued so far; later writes reject. */
+  end(): void {
+    if (this.ending) return;
+    this.ending = true;
+    void this.queue.then(() => {
+      if (this.socket.readyState === this.socket.OPEN || this.socket.readyState === this.socket.CONNECTING) this.socket.close(1000, "client closed");
+    });
+  }
+
+  private writeFrame(message: Message, text: string): Promise<void> {
+    if (!this.failure && this.socket.readyState !== this.socket.OPEN) this.failure = new Error("the connection is not open");
+    if (this.failure) return Promise.reject(this.failed(this.failure, message));
+    this.options.onMessageWritten?.(message, text);
+    return new Promise<void>((resolve, reject) => {
+      let settled = false;
+      const settle = (error?: Error | null): void => {
+        if (settled) return;
+        settled = true;
+        this.socket.off("close", onClose);
+        if (error) reject(this.failed(error, message));
+        else resolve();
+      };
+      // ws calls the send callback with an error when the socket closes before the frame is
+      // written; the close listener covers a close it does not report that way.
+      const onClose = (): void => settle(this.failure ?? new Error("the connection closed"));
+      this.socket.on("close", onClose);
+      try {
+        this.socket.send(text, { binary: false, fin: true }, (error) => settle(error));
+      } catch (error) {
+        settle(error as Error);
+        return;
+      }
+      this.writtenCount++;
+    });
+  }
+
+  private failed(cause: Error, message: Message): Error {
+    this.report(cause, message);
+    return new Error(`Cannot write to the peer: ${cause.message}`, { cause });
+  }
+
+  private report(error: Error, message?: Message): void {
+    if (this.reported.has(error)) return;
+    this.reported.add(error);
+    this.fireError(error, message, ++this.errorCount);
+  }
+}
