@@ -442,7 +442,8 @@ export class CodexBackend implements AsyncDisposable {
           "initialize",
           {
             clientInfo: this.config.clientInfo ?? DEFAULT_CLIENT_INFO,
-            capabilities: { experimentalApi: this.config.experimentalApi ?? false, ...optOut(this.config) },
+            // A traffic log (onTraffic, CODEX_RPC_DEBUG=traffic) sees every notification.
+            capabilities: { experimentalApi: this.config.experimentalApi ?? false, ...optOut({ notifications: this.config.notifications, onTraffic: logHooks.onTraffic }) },
           },
           { signal: deadline },
         ),
@@ -663,7 +664,7 @@ function exitedDuringStart(link: BackendLink, exit: ProcessExitInfo): BackendSta
   );
 }
 
-function optOut(config: CodexBackendConfig): { optOutNotificationMethods?: string[] } {
+function optOut(config: Pick<CodexBackendConfig, "notifications" | "onTraffic">): { optOutNotificationMethods?: string[] } {
   const methods = optedOutNotifications(config);
   return methods ? { optOutNotificationMethods: [...methods] } : {};
 }

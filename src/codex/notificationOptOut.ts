@@ -30,7 +30,8 @@ export type NotificationSelection = "needed" | "all";
 
 /**
  * The methods to opt out of at initialize for `config`, or undefined for none. A traffic
- * listener (`onTraffic`) wants to see everything, so it makes `"all"` the default.
+ * listener (`onTraffic`, or `CODEX_RPC_DEBUG=traffic`) wants to see everything, so it makes
+ * `"all"` the default.
  */
 export function optedOutNotifications(config: Pick<CodexBackendConfig, "notifications" | "onTraffic">): readonly string[] | undefined {
   const selection = config.notifications ?? (config.onTraffic ? "all" : "needed");
