@@ -281,11 +281,15 @@ export class CodexAgentRunner implements AgentRunner {
       silenceSeconds: options.silenceTimeoutSeconds ?? this.options.silenceTimeoutSeconds,
       stop,
       adoptFirstTurn: startWork !== undefined,
-      onEvent: (event) => {
-        this.options.onEvent?.(event);
-        options.onEvent?.(event);
-        stream?.event(event);
-      },
+      ...(this.options.onEvent || options.onEvent || stream
+        ? {
+            onEvent: (event: AgentTurnEvent) => {
+              this.options.onEvent?.(event);
+              options.onEvent?.(event);
+              stream?.event(event);
+            },
+          }
+        : {}),
       ...(stream ? { onDelta: (itemId: string, delta: string) => stream.delta(itemId, delta) } : {}),
     });
     this.active = active;
@@ -507,7 +511,8 @@ export class CodexAgentRunner implements AgentRunner {
       return;
     }
     // Live progress (progressEvents.ts) only once the turn's id is known: before, it may be another turn's.
-    const live = active.recorder.turnId === undefined ? undefined : liveEventOf(notification, active.recorder.turnId);
+    // Nobody watching live: no live event is built.
+    const live = !active.watched || active.recorder.turnId === undefined ? undefined : liveEventOf(notification, active.recorder.turnId);
     if (live) active.recorder.live(live);
     if (active.recorder.accept(notification) === "completed") active.complete(active.recorder.completed!);
   }
