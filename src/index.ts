@@ -29,7 +29,9 @@ export {
   UnsupportedVersionError,
 } from "./errors.ts";
 export type { AgentErrorCode, AgentErrorOptions, ConnectionCloseInfo, ProcessExitInfo } from "./errors.ts";
-export { createRedactor, REDACTED } from "./protocol/redaction.ts";
+export { CALLBACK_WARNING_TYPE } from "./callbacks.ts";
+export type { CallbackErrorHandler } from "./callbacks.ts";
+export { createRedactor, NESTED_TOO_DEEP, REDACTED } from "./protocol/redaction.ts";
 export { STABLE_CLIENT_REQUEST_METHODS } from "./protocol/generated/stableClientRequestTypes.ts";
 export type { StableClientRequestTypes } from "./protocol/generated/stableClientRequestTypes.ts";
 export type {

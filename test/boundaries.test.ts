@@ -25,22 +25,23 @@ function importsOf(file: string): string[] {
   return specifiers.map((specifier) => {
     if (!specifier.startsWith(".")) return specifier;
     const target = path.relative(src, path.resolve(path.dirname(path.join(src, file)), specifier));
+    if (target.startsWith("callbacks")) return "callbacks";
     return target.startsWith("errors") ? "errors" : target === "index.ts" ? "index" : target.split(path.sep)[0]!;
   });
 }
 
 const RULES: Record<string, { ours: string[]; packages: RegExp }> = {
-  transport: { ours: ["transport", "errors"], packages: /^(node:.*|cross-spawn|ws|vscode-jsonrpc(\/node)?)$/ },
-  protocol: { ours: ["protocol", "errors"], packages: /^(zod|ajv|vscode-jsonrpc(\/node)?)$/ },
-  agent: { ours: ["agent", "errors"], packages: /^$/ },
-  codex: { ours: ["codex", "agent", "protocol", "transport", "errors"], packages: /^(node:(fs|path|module|os)|vscode-jsonrpc(\/node)?|zod|jose)$/ },
+  transport: { ours: ["transport", "errors", "callbacks"], packages: /^(node:.*|cross-spawn|ws|vscode-jsonrpc(\/node)?)$/ },
+  protocol: { ours: ["protocol", "errors", "callbacks"], packages: /^(zod|ajv|vscode-jsonrpc(\/node)?)$/ },
+  agent: { ours: ["agent", "errors", "callbacks"], packages: /^$/ },
+  codex: { ours: ["codex", "agent", "protocol", "transport", "errors", "callbacks"], packages: /^(node:(fs|path|module|os)|vscode-jsonrpc(\/node)?|zod|jose)$/ },
   // testing/ uses codex/'s input checks, so the fake refuses exactly what the adapter refuses;
   // node:child_process: startListeningAppServer runs a codex app-server for tests to connect to.
-  testing: { ours: ["testing", "agent", "codex", "errors"], packages: /^node:.*$/ },
+  testing: { ours: ["testing", "agent", "codex", "errors", "callbacks"], packages: /^node:.*$/ },
   cli: { ours: ["cli", "index", "protocol", "testing"], packages: /.*/ },
 };
 
-const OUR_MODULES = new Set([...Object.keys(RULES), "errors", "index"]);
+const OUR_MODULES = new Set([...Object.keys(RULES), "errors", "callbacks", "index"]);
 
 describe("layer boundaries", () => {
   for (const [layer, rule] of Object.entries(RULES)) {
@@ -63,6 +64,10 @@ describe("layer boundaries", () => {
 
   it("errors.ts imports nothing", () => {
     assert.deepEqual(importsOf("errors.ts"), []);
+  });
+
+  it("callbacks.ts imports nothing", () => {
+    assert.deepEqual(importsOf("callbacks.ts"), []);
   });
 
   it("the rule check itself catches a crossing", () => {

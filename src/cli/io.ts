@@ -3,6 +3,7 @@
  * exit codes, and colours that honour NO_COLOR, FORCE_COLOR and whether the stream is a terminal.
  */
 import pc from "picocolors";
+import { jsonText } from "../protocol/redaction.ts";
 
 /** Exit code of success. */
 export const EXIT_OK = 0;
@@ -108,7 +109,7 @@ export function colorEnabled(stream: { readonly isTTY?: boolean }, env: Readonly
 
 /** Writes one JSON line. */
 export function writeJsonLine(stream: NodeJS.WritableStream, value: unknown): void {
-  stream.write(`${JSON.stringify(value)}\n`);
+  stream.write(`${jsonText(value)}\n`);
 }
 
 /** The message of any thrown value. */

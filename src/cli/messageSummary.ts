@@ -4,10 +4,12 @@
  * recognised is shown as compact JSON.
  */
 
-/** Shortest useful form of any JSON value on one line. */
+import { jsonText } from "../protocol/redaction.ts";
+
+/** Shortest useful form of any JSON value on one line (nested without end: abbreviated, never a stack overflow). */
 export function compactJson(value: unknown): string {
   if (value === undefined) return "";
-  const text = JSON.stringify(value) ?? String(value);
+  const text = jsonText(value) ?? String(value);
   return text === "{}" ? "" : text;
 }
 

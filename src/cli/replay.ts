@@ -10,6 +10,7 @@
  */
 import { LineSplitter } from "./lineSplitter.ts";
 import { isMessageEntry, type TranscriptEntry } from "./transcript.ts";
+import { jsonText } from "../protocol/redaction.ts";
 
 /** JSON-RPC error code of a request the recording has no answer for (the app-server's "invalid request"). */
 export const REPLAY_NO_ANSWER_CODE = -32600;
@@ -107,7 +108,7 @@ export async function replayTranscript(entries: readonly TranscriptEntry[], opti
   let sent = 0;
   const send = (message: unknown) => {
     sent++;
-    options.output.write(`${JSON.stringify(message)}\n`);
+    options.output.write(`${jsonText(message)}\n`);
   };
   const onLine = (line: string) => {
     if (line.trim() === "") return;

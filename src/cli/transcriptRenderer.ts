@@ -7,6 +7,7 @@
 import type { Colors } from "./io.ts";
 import { describeNotification, describeRequest, describeResult, oneLine, threadIdOf, turnIdOf } from "./messageSummary.ts";
 import { isMessageEntry, type Direction, type TranscriptEntry } from "./transcript.ts";
+import { jsonText } from "../protocol/redaction.ts";
 
 /** Options of {@link TranscriptRenderer}. */
 export interface TranscriptRendererOptions {
@@ -177,7 +178,7 @@ export class TranscriptRenderer {
 
   private print(line: RenderedLine): void {
     if (this.options.json) {
-      this.options.write(JSON.stringify(line));
+      this.options.write(jsonText(line));
       return;
     }
     const { colors } = this.options;

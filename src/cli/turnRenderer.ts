@@ -9,6 +9,7 @@
 import type { Ora } from "ora";
 import type { AgentTurnEvent, CodexTurnResult, TurnStreamChunk } from "../index.ts";
 import type { Colors } from "./io.ts";
+import { jsonText } from "../protocol/redaction.ts";
 
 /** One chunk of `runner.turnStream()`. */
 export type TurnChunk = TurnStreamChunk<CodexTurnResult>;
@@ -242,7 +243,7 @@ export class TurnRenderer {
   }
 
   private json(value: unknown): void {
-    this.options.stdout.write(`${JSON.stringify(value)}\n`);
+    this.options.stdout.write(`${jsonText(value)}\n`);
   }
 }
 

@@ -3,6 +3,7 @@
  * silence watchdog, and the promises that settle when its id is known and when it completes.
  */
 import type { AgentTurnEvent } from "../agent/port.ts";
+import type { CallbackErrorHandler } from "../callbacks.ts";
 import { AgentError, TurnTimeoutError } from "../errors.ts";
 import type { Turn } from "../protocol/common.ts";
 import { SilenceWatchdog } from "./silenceWatchdog.ts";
@@ -40,6 +41,10 @@ export interface ActiveTurnOptions {
   /** Absent when nobody watches the turn live (then no live-only event is built). */
   readonly onEvent?: (event: AgentTurnEvent) => void;
   readonly onDelta?: (itemId: string, delta: string) => void;
+  /** Removes secrets from the server's texts before they become events. */
+  readonly redact?: (text: string) => string;
+  /** Receives what onEvent throws. */
+  readonly onCallbackError?: CallbackErrorHandler | undefined;
 }
 
 /** Starts the clocks of a new turn. */
@@ -59,7 +64,10 @@ export function createActiveTurn(options: ActiveTurnOptions): ActiveTurn {
   completion.catch(() => {});
   started.catch(() => {});
   const { stop, timeoutSeconds, silenceSeconds } = options;
-  const recorder = new TurnRecorder(options.onEvent);
+  const recorder = new TurnRecorder(options.onEvent, {
+    ...(options.redact ? { redact: options.redact } : {}),
+    ...(options.onCallbackError ? { onCallbackError: options.onCallbackError } : {}),
+  });
   return {
     recorder,
     deadline: new TurnDeadline(timeoutSeconds * 1000, () => stop.abort(new TurnTimeoutError(timeoutSeconds, recorder.turnId))),

@@ -61,6 +61,7 @@ const BACKEND_CONFIG_SHAPE = {
   onProtocolError: functionValue().optional(),
   onTraffic: functionValue().optional(),
   onStderrLine: functionValue().optional(),
+  onCallbackError: functionValue().optional(),
   onWarning: functionValue().optional(),
   spawn: functionValue().optional(),
   // Owned by the remote endpoints: only the types are checked here (backendEndpoint.ts checks the rest at start).

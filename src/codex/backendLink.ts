@@ -4,6 +4,7 @@
  * socket ({@link connectLink}). The backend does the same handshake and routing over either.
  */
 import type { MessageReader, MessageWriter } from "vscode-jsonrpc/node";
+import type { CallbackErrorHandler } from "../callbacks.ts";
 import { AuthError, BackendStartError, InvalidConfigError, type ProcessExitInfo } from "../errors.ts";
 import { startChildProcess, type CloseOptions, type SpawnFunction } from "../transport/childProcessTransport.ts";
 import { connectWebSocket, DEFAULT_HANDSHAKE_TIMEOUT_MS, WebSocketConnectError, type WebSocketCloseInfo, type WebSocketTransport } from "../transport/webSocketTransport.ts";
@@ -45,7 +46,13 @@ export function spawnLink(
   binary: ResolvedCodexBinary,
   args: readonly string[],
   env: Readonly<Record<string, string | undefined>>,
-  hooks: LinkHooks & { readonly spawn?: SpawnFunction },
+  hooks: LinkHooks & {
+    readonly spawn?: SpawnFunction;
+    /** Removes secrets from the stderr tail and excerpts of bad lines, before they are cut. */
+    readonly redact?: (text: string) => string;
+    /** Receives what the hooks throw (they never break the transport). */
+    readonly onCallbackError?: CallbackErrorHandler;
+  },
 ): BackendLink {
   const transport = startChildProcess({
     command: binary.path,
@@ -56,6 +63,8 @@ export function spawnLink(
     ...(hooks.onMessageWritten ? { onMessageWritten: hooks.onMessageWritten } : {}),
     ...(hooks.onStderrLine ? { onStderrLine: hooks.onStderrLine } : {}),
     ...(hooks.spawn ? { spawn: hooks.spawn } : {}),
+    ...(hooks.redact ? { redact: hooks.redact } : {}),
+    ...(hooks.onCallbackError ? { onCallbackError: hooks.onCallbackError } : {}),
   });
   return {
     reader: transport.reader,
@@ -119,6 +128,7 @@ export async function connectLink(endpoint: Exclude<BackendEndpoint, { kind: "st
         ...(options.checkMessage ? { checkMessage: options.checkMessage } : {}),
         ...(options.onMessageRead ? { onMessageRead: options.onMessageRead } : {}),
         ...(options.onMessageWritten ? { onMessageWritten: options.onMessageWritten } : {}),
+        ...(options.redact ? { redact: options.redact } : {}),
         ...(options.signal ? { signal: options.signal } : {}),
       });
     } catch (error) {

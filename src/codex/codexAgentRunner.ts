@@ -11,6 +11,7 @@ import type { Disposable } from "vscode-jsonrpc/node";
 import type { z } from "zod";
 import { DEFAULT_TURN_TIMEOUT_SECONDS } from "../agent/defaults.ts";
 import type { AgentConfig, AgentRunner, AgentTurnEvent, AgentTurnOptions, AgentTurnResult } from "../agent/port.ts";
+import { callSafely } from "../callbacks.ts";
 import { AgentError, InvalidConfigError, ProtocolError, RpcError, TurnFailedError } from "../errors.ts";
 import type { TokenUsageBreakdown, Turn } from "../protocol/common.ts";
 import { notificationTurnId, type ServerNotification } from "../protocol/serverNotifications.ts";
@@ -281,15 +282,18 @@ export class CodexAgentRunner implements AgentRunner {
       silenceSeconds: options.silenceTimeoutSeconds ?? this.options.silenceTimeoutSeconds,
       stop,
       adoptFirstTurn: startWork !== undefined,
+      // Each of the caller's callbacks on its own: one that throws keeps neither the other nor the stream from the event.
       ...(this.options.onEvent || options.onEvent || stream
         ? {
             onEvent: (event: AgentTurnEvent) => {
-              this.options.onEvent?.(event);
-              options.onEvent?.(event);
+              callSafely("onEvent (runner)", this.options.onEvent, this.backend.config.onCallbackError, event);
+              callSafely("onEvent (turn)", options.onEvent, this.backend.config.onCallbackError, event);
               stream?.event(event);
             },
           }
         : {}),
+      redact: (text) => this.backend.redactText(text),
+      onCallbackError: this.backend.config.onCallbackError,
       ...(stream ? { onDelta: (itemId: string, delta: string) => stream.delta(itemId, delta) } : {}),
     });
     this.active = active;

@@ -17,6 +17,7 @@ import {
   type ProcessExitInfo,
 } from "../errors.ts";
 import { checkEnvelope } from "../protocol/envelope.ts";
+import { callSafely, guardCallback, type CallbackErrorHandler } from "../callbacks.ts";
 import { createRedactor, type Redactor } from "../protocol/redaction.ts";
 import type { InitializeResult } from "../protocol/clientRequests.ts";
 import { ProtocolConnection, type OverloadRetryOptions } from "../protocol/protocolConnection.ts";
@@ -81,6 +82,13 @@ export interface CodexBackendConfig {
   readonly onTraffic?: (direction: TrafficDirection, message: unknown, line: string) => void;
   /** Called with each line the app-server writes to stderr (colour codes stripped). */
   readonly onStderrLine?: (line: string) => void;
+  /**
+   * Receives every error thrown (or rejected) by a callback given to codex-rpc: onTraffic,
+   * onStderrLine, onProtocolError, listeners, and runners' onEvent. Such an error never breaks
+   * anything: codex-rpc goes on as if the callback had returned. Default: a process warning of
+   * type `CodexRpcCallbackWarning`, once per callback.
+   */
+  readonly onCallbackError?: CallbackErrorHandler;
   /**
    * Called with each warning of the backend (today: a codex newer than the tested range, or a
    * version that could not be read; once per start). Also kept in `backend.warnings`.
@@ -390,8 +398,11 @@ export class CodexBackend implements AsyncDisposable {
     const endpoint = parseEndpoint(this.config);
     const timeoutSeconds = this.config.startTimeoutSeconds ?? DEFAULT_START_TIMEOUT_SECONDS;
     const deadlineAt = Date.now() + timeoutSeconds * 1000;
-    // CODEX_RPC_DEBUG adds redacted logging to stderr here (debugLog.ts).
-    const logHooks = withDebugLogging(this.config, () => this.redactor);
+    // The caller's callbacks never break anything (callbacks.ts); CODEX_RPC_DEBUG adds redacted logging to stderr here (debugLog.ts).
+    const onCallbackError = this.config.onCallbackError;
+    const onTraffic = guardCallback("onTraffic", this.config.onTraffic, onCallbackError);
+    const onStderrLine = guardCallback("onStderrLine", this.config.onStderrLine, onCallbackError);
+    const logHooks = withDebugLogging({ ...(onTraffic ? { onTraffic } : {}), ...(onStderrLine ? { onStderrLine } : {}) }, () => this.redactor);
     const hooks = {
       checkMessage: checkEnvelope,
       ...(logHooks.onTraffic ? trafficHooks(logHooks.onTraffic) : {}),
@@ -410,8 +421,14 @@ export class CodexBackend implements AsyncDisposable {
         "app-server",
       ];
       const env = { ...binary.env, ...childEnv };
-      this.redactor = createRedactor({ env });
-      link = spawnLink(binary, args, env, { ...hooks, ...(this.config.spawn ? { spawn: this.config.spawn } : {}) });
+      // One redactor for everything this backend shows: it knows the child's environment and the overrides.
+      this.redactor = createRedactor({ env, configOverrides: [...(this.config.mcpConfigOverrides ?? []), ...(this.config.configOverrides ?? [])] });
+      link = spawnLink(binary, args, env, {
+        ...hooks,
+        redact: (text) => this.redactor.text(text),
+        ...(onCallbackError ? { onCallbackError } : {}),
+        ...(this.config.spawn ? { spawn: this.config.spawn } : {}),
+      });
     } else {
       link = await this.connectRemote(endpoint, hooks, deadlineAt);
     }
@@ -419,17 +436,25 @@ export class CodexBackend implements AsyncDisposable {
     // Spawning is not counted against the deadline (a loaded machine can take long to fork); connecting is.
     const deadline = AbortSignal.timeout(link.remote ? Math.max(1, deadlineAt - Date.now()) : timeoutSeconds * 1000);
     const exited = link.ended.then((exit) => this.redactExit(exit));
-    void exited.then((exit) => this.onProcessExit(exit));
+    // Everything read before the exit is delivered before the exit is: a turn the server completed
+    // and then exited is reported completed, not BACKEND_EXITED.
+    const exitProcessed = exited.then(async (exit) => {
+      await this.connectionValue?.drained();
+      this.onProcessExit(exit);
+      return exit;
+    });
     // A server whose stdout has closed, or whose stdin no longer takes writes (EPIPE), can do no
     // more work: stop it, so that its exit fails what is pending with BACKEND_EXITED (exit code,
     // signal, stderr) instead of a bare "connection closed" or a write error posing as an RPC error.
     // (For a remote server the link has ended already: this only disconnects.)
     const stopBroken = () => void link.close({ graceMs: BROKEN_PIPE_GRACE_MS });
     link.reader.onClose(stopBroken);
+    const onProtocolError = guardCallback("onProtocolError", this.config.onProtocolError, onCallbackError);
     const connection = new ProtocolConnection({
       reader: withoutCloseEvent(link.reader),
-      writer: failingOnExit(link.writer, stopBroken, exited),
-      onProtocolError: (error) => this.config.onProtocolError?.(this.redactProtocolError(error)),
+      writer: failingOnExit(link.writer, stopBroken, exitProcessed),
+      onProtocolError: (error) => onProtocolError?.(this.redactProtocolError(error)),
+      ...(onCallbackError ? { onCallbackError } : {}),
       ...(this.config.overloadRetry ? { overloadRetry: this.config.overloadRetry } : {}),
       onPendingChange: () => this.updateKeepAlive(),
     });
@@ -447,7 +472,7 @@ export class CodexBackend implements AsyncDisposable {
           },
           { signal: deadline },
         ),
-        exited.then((exit) => Promise.reject(exitedDuringStart(link, exit))),
+        exitProcessed.then((exit) => Promise.reject(exitedDuringStart(link, exit))),
       ]);
       this.initializeResultValue = await started;
       this.judgeVersion(this.initializeResultValue.userAgent, this.binaryValue?.path ?? link.name);
@@ -536,7 +561,7 @@ export class CodexBackend implements AsyncDisposable {
       const threadId = notificationThreadId(notification.params);
       const route = threadId === undefined ? undefined : this.routes.get(threadId)?.deref();
       if (route) route.onNotification(notification);
-      else if (threadId === undefined) for (const listener of this.globalListeners) listener(notification);
+      else if (threadId === undefined) for (const listener of this.globalListeners) callSafely("onGlobalNotification listener", listener, this.config.onCallbackError, notification);
       // A notification for a thread nobody here owns (another client's, or a closed runner's) is dropped.
     });
     connection.onInvalidNotification((method, params, error) => {
@@ -590,7 +615,7 @@ export class CodexBackend implements AsyncDisposable {
     this.liveness.stop();
     for (const ref of [...this.routes.values()]) ref.deref()?.onBackendGone(error);
     this.routes.clear();
-    for (const listener of [...this.exitListeners]) listener(error);
+    for (const listener of [...this.exitListeners]) callSafely("onGone listener", listener, this.config.onCallbackError, error);
   }
 
   private notRunningError(): AgentError {

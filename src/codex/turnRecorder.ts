@@ -4,11 +4,20 @@
  * Pure bookkeeping: no I/O, so it is tested on its own.
  */
 import type { AgentTurnEvent, AgentTurnResult } from "../agent/port.ts";
+import { callSafely, type CallbackErrorHandler } from "../callbacks.ts";
 import type { ThreadTokenUsage, TokenUsageBreakdown, Turn } from "../protocol/common.ts";
 import type { AgentMessageItem, CommandExecutionItem, FileChangeItem, McpToolCallItem, ThreadItem } from "../protocol/items.ts";
 import { notificationTurnId, type ServerNotification } from "../protocol/serverNotifications.ts";
 
 const SUMMARY_MAX_CHARS = 200;
+
+/** Options of a {@link TurnRecorder} beyond its onEvent. */
+export interface TurnRecorderOptions {
+  /** Removes secrets from the server's texts (error and warning messages) before they become events. */
+  readonly redact?: (text: string) => string;
+  /** Receives what onEvent throws; default: a process warning, once. The event is recorded either way. */
+  readonly onCallbackError?: CallbackErrorHandler;
+}
 
 /** What the recorder makes of one notification. */
 export type RecorderOutcome = "ignored" | "recorded" | "completed";
@@ -24,8 +33,11 @@ export class TurnRecorder {
   private usageBaseline: TokenUsageBreakdown | undefined;
   private completedTurn: Turn | undefined;
 
-  /** Called with each event as it is recorded (live view); optional. */
-  constructor(private readonly onEvent?: (event: AgentTurnEvent) => void) {}
+  /** Called with each event as it is recorded (live view); optional. Its errors never reach the turn. */
+  constructor(
+    private readonly onEvent?: (event: AgentTurnEvent) => void,
+    private readonly options: TurnRecorderOptions = {},
+  ) {}
 
   /** The turn's id, once turn/start has answered. */
   get turnId(): string | undefined {
@@ -117,15 +129,20 @@ export class TurnRecorder {
         return "recorded";
       case "error": {
         const error = params.error as { message: string; codexErrorInfo?: unknown };
+        // The server's message can quote credentials (an "Incorrect API key" message does).
+        const message = this.redact(error.message);
         this.push({
           kind: "error",
-          summary: `${error.message}${params.willRetry ? " (retrying)" : ""}`,
-          metadata: { message: error.message, codexErrorInfo: error.codexErrorInfo ?? null, willRetry: params.willRetry },
+          summary: `${message}${params.willRetry ? " (retrying)" : ""}`,
+          metadata: { message, codexErrorInfo: error.codexErrorInfo ?? null, willRetry: params.willRetry },
         });
         return "recorded";
       }
       case "warning":
-        this.push({ kind: "warning", summary: String(params.message), metadata: { message: params.message } });
+      {
+        const message = this.redact(String(params.message));
+        this.push({ kind: "warning", summary: message, metadata: { message: typeof params.message === "string" ? message : params.message } });
+      }
         return "recorded";
       case "turn/completed":
         this.completedTurn = params.turn as Turn;
@@ -147,7 +164,12 @@ export class TurnRecorder {
 
   private push(event: AgentTurnEvent): void {
     this.recorded.push(event);
-    this.onEvent?.(event);
+    // A caller's callback that throws must not stall the turn (the notification would go unfinished).
+    if (this.onEvent) callSafely("onEvent", this.onEvent, this.options.onCallbackError, event);
+  }
+
+  private redact(text: string): string {
+    return this.options.redact ? this.options.redact(text) : text;
   }
 }
 

@@ -22,6 +22,8 @@ export class TurnStreamQueue<R extends AgentTurnResult> implements AsyncIterable
   private waiting: { resolve: (next: IteratorResult<TurnStreamChunk<R>>) => void; reject: (error: unknown) => void } | undefined;
   private failedWith: { error: unknown } | undefined;
   private ended = false;
+  /** Deltas merged so far (the merged text is flattened every FLATTEN_EVERY_MERGES). */
+  private merges = 0;
 
   /** Number of chunks waiting for the consumer (deltas of one item count once). */
   get backlog(): number {
@@ -47,7 +49,9 @@ export class TurnStreamQueue<R extends AgentTurnResult> implements AsyncIterable
   delta(itemId: string, delta: string): void {
     const last = this.queued.at(-1);
     if (!this.waiting && last?.type === "delta" && last.itemId === itemId) {
-      this.queued[this.queued.length - 1] = { type: "delta", itemId, delta: last.delta + delta };
+      // Merged text is a rope of every piece; flattened now and then, so 100 000 deltas cost their text, not 100 000 rope nodes.
+      const merged = last.delta + delta;
+      this.queued[this.queued.length - 1] = { type: "delta", itemId, delta: ++this.merges % FLATTEN_EVERY_MERGES === 0 ? flat(merged) : merged };
       return;
     }
     this.push({ type: "delta", itemId, delta });
@@ -132,4 +136,12 @@ export class TurnStreamQueue<R extends AgentTurnResult> implements AsyncIterable
       waiting.reject(error);
     } else waiting.resolve({ value: undefined, done: true });
   }
+}
+
+/** Merges of deltas between two flattenings of the merged text. */
+const FLATTEN_EVERY_MERGES = 1024;
+
+/** The same text as one flat string (JSON round trip: lossless, lone surrogates included). */
+function flat(text: string): string {
+  return JSON.parse(JSON.stringify(text)) as string;
 }

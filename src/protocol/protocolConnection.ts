@@ -2,17 +2,15 @@
  * A typed JSON-RPC connection to the app-server over any vscode-jsonrpc reader/writer pair:
  * requests validated against their result schemas, notifications validated and dispatched,
  * server-initiated requests always answered. Knows nothing of processes or of the agent port.
+ *
+ * Messages are dispatched here, in the order read, as they are read (vscode-jsonrpc's own
+ * connection handles one message per event-loop turn, which lets a flood pile up in memory). The
+ * one wait: after a response, what was read behind it waits one event-loop turn, so that the
+ * caller's continuations (learning a turn id, say) run before the notifications that follow.
  */
-import {
-  createMessageConnection,
-  ResponseError,
-  type Disposable,
-  type Logger,
-  type MessageConnection,
-  type MessageReader,
-  type MessageWriter,
-} from "vscode-jsonrpc/node";
+import { ErrorCodes, ResponseError, type Disposable, type Message, type MessageReader, type MessageWriter } from "vscode-jsonrpc/node";
 import type { z } from "zod";
+import { callSafely, guardCallback, type CallbackErrorHandler } from "../callbacks.ts";
 import { AgentError, ProtocolError, RpcError } from "../errors.ts";
 import {
   CLIENT_REQUESTS,
@@ -23,6 +21,9 @@ import {
 import { describeZodError } from "./envelope.ts";
 import { SERVER_NOTIFICATIONS, type ServerNotification } from "./serverNotifications.ts";
 import { ServerRequestRegistry } from "./serverRequestRegistry.ts";
+
+/** The JSON-RPC cancellation notification (vscode-jsonrpc's and LSP's name for it). */
+const CANCEL_METHOD = "$/cancelRequest";
 
 /** JSON-RPC error code of "Server overloaded; retry later." */
 export const SERVER_OVERLOADED_CODE = -32001;
@@ -44,6 +45,11 @@ export interface ProtocolConnectionOptions {
   /** Called for every message that broke the protocol (bad frame, bad params, unknown response id). */
   readonly onProtocolError?: (error: ProtocolError) => void;
   readonly overloadRetry?: OverloadRetryOptions;
+  /**
+   * Receives what `onProtocolError` and the notification listeners throw (they never break the
+   * connection); default: a process warning, once per callback.
+   */
+  readonly onCallbackError?: CallbackErrorHandler;
   /** Called when the number of requests awaiting an answer changes (the backend keeps its process referenced meanwhile). */
   readonly onPendingChange?: (pending: number) => void;
 }
@@ -60,33 +66,47 @@ export type NotificationListener = (notification: ServerNotification) => void;
 export type InvalidNotificationListener = (method: string, params: unknown, error: ProtocolError) => void;
 
 interface PendingRequest {
+  readonly method: string;
+  /** True once settled (answered, aborted, closed); a late response is then dropped quietly. */
+  settled: boolean;
+  resolve(result: unknown): void;
   reject(error: unknown): void;
 }
+
+/** Settled requests whose late answers are still recognised (older ones are forgotten). */
+const SETTLED_IDS_KEPT = 1024;
 
 /** A typed connection to a codex app-server; see the module comment. */
 export class ProtocolConnection {
   /** Handlers of server-initiated requests; unhandled methods are answered with an error. */
   readonly serverRequests: ServerRequestRegistry;
-  private readonly connection: MessageConnection;
+  private readonly reader: MessageReader;
+  private readonly writer: MessageWriter;
+  private readonly subscriptions: Disposable[] = [];
   private readonly notificationListeners = new Set<NotificationListener>();
   private readonly invalidNotificationListeners = new Set<InvalidNotificationListener>();
   private readonly pending = new Set<PendingRequest>();
+  /** Our requests by id, until answered (kept after an abort, so its late answer is not "unknown"). */
+  private readonly requests = new Map<string | number, PendingRequest>();
+  private nextId = 0;
   private readonly onProtocolError: (error: ProtocolError) => void;
+  private readonly onCallbackError: CallbackErrorHandler | undefined;
   private readonly retry: Required<OverloadRetryOptions>;
   private readonly onPendingChange: ((pending: number) => void) | undefined;
   private closedWith: unknown;
   /**
-   * Messages handed to vscode-jsonrpc and not yet handled by it. It handles one message per
-   * event-loop turn, which caps a flood of deltas far below what parsing allows; so while nothing
-   * is queued there, a notification is dispatched at once instead (order is kept: one that arrives
-   * behind a queued message waits its turn in the queue).
+   * What the reader delivered while dispatch was held (for one event-loop turn after a
+   * response), in order; dispatched when the hold ends. Never more than one turn's reading.
    */
-  private queuedInConnection = 0;
-  /** Ids of requests written and not yet answered, to spot responses nobody asked for. */
-  private readonly outstandingIds = new Set<string | number>();
+  private inbox: (Message | undefined)[] = [];
+  private inboxHead = 0;
+  /** True while the continuations of an answered request have not run yet. */
+  private holding = false;
+  private drainWaiters: (() => void)[] = [];
 
   constructor(options: ProtocolConnectionOptions) {
-    this.onProtocolError = options.onProtocolError ?? (() => {});
+    this.onCallbackError = options.onCallbackError;
+    this.onProtocolError = guardCallback("onProtocolError", options.onProtocolError, options.onCallbackError) ?? (() => {});
     this.onPendingChange = options.onPendingChange;
     this.retry = {
       maxAttempts: options.overloadRetry?.maxAttempts ?? 5,
@@ -94,35 +114,22 @@ export class ProtocolConnection {
       maxDelayMs: options.overloadRetry?.maxDelayMs ?? 2000,
     };
     this.serverRequests = new ServerRequestRegistry(this.onProtocolError);
-    this.connection = createMessageConnection(
-      watchResponses(
-        options.reader,
-        this.outstandingIds,
-        (id) =>
-          this.onProtocolError(new ProtocolError(`The app-server sent a response for request id ${JSON.stringify(id)}, which codex-rpc never sent or already settled; ignored.`)),
-        (error, method) =>
-          this.onProtocolError(
-            new ProtocolError(`The app-server sent a message that could not be dispatched (${error instanceof Error ? error.message : String(error)}); ignored.`, method, { cause: error }),
-          ),
-        (method, params) => this.dispatchDirectly(method, params),
-      ),
-      watchRequests(options.writer, this.outstandingIds),
-      this.logger(),
+    this.reader = options.reader;
+    this.writer = options.writer;
+    // Reader errors (bad frames) are handled at once, not behind held messages: a malformed
+    // response fails its request without delay, and a close never drops a report.
+    this.subscriptions.push(
+      options.reader.onError((error) => {
+        if (this.closedWith === undefined) this.onReaderError(error);
+      }),
+      options.reader.onClose(() => {
+        void this.drained().then(() => this.close(new AgentError("CLOSED", "The app-server closed its output; the connection is closed.")));
+      }),
+      options.writer.onError(([error]) => {
+        if (this.closedWith === undefined) this.onProtocolError(new ProtocolError(`codex-rpc could not write to the app-server: ${error.message}`, undefined, { cause: error }));
+      }),
+      options.reader.listen((message) => this.receive(message)),
     );
-    this.connection.onNotification((method, params) => {
-      this.handedOver();
-      this.dispatchNotification(method, params);
-    });
-    this.connection.onRequest((method, params) => {
-      this.handedOver();
-      return this.serverRequests.answer(method, params);
-    });
-    this.connection.onError(([error]) => {
-      this.onProtocolError(
-        error instanceof ProtocolError ? error : new ProtocolError(`Unreadable message from the app-server: ${error.message}`, undefined, { cause: error }),
-      );
-    });
-    this.connection.listen();
   }
 
   /**
@@ -176,36 +183,46 @@ export class ProtocolConnection {
     if (this.closedWith !== undefined) return Promise.reject(this.closedWith);
     signal?.throwIfAborted();
     return new Promise((resolve, reject) => {
-      const entry: PendingRequest = { reject };
-      const onAbort = () => settle(() => reject(signal?.reason));
+      const id = this.nextId++;
       const settle = (action: () => void) => {
+        if (entry.settled) return;
+        entry.settled = true;
         if (this.pending.delete(entry)) this.onPendingChange?.(this.pending.size);
         signal?.removeEventListener("abort", onAbort);
         action();
       };
-      entry.reject = (error) => settle(() => reject(error));
+      const entry: PendingRequest = {
+        method,
+        settled: false,
+        resolve: (result) => settle(() => resolve(result)),
+        reject: (error) => settle(() => reject(error)),
+      };
+      const onAbort = () => settle(() => reject(signal?.reason));
       this.pending.add(entry);
+      this.requests.set(id, entry);
+      if (this.requests.size > this.pending.size + SETTLED_IDS_KEPT) this.forgetOldestSettled();
       this.onPendingChange?.(this.pending.size);
       signal?.addEventListener("abort", onAbort, { once: true });
-      const sent = params === undefined ? this.connection.sendRequest(method) : this.connection.sendRequest(method, params);
-      sent.then(
-        (result) => {
-          this.handedOver();
-          settle(() => resolve(result));
-        },
-        // Once closed, the reason of the close is the truth (a write that failed because the peer died says less).
-        (error: unknown) => {
-          this.handedOver();
-          settle(() => reject(this.closedWith ?? toRequestError(method, error)));
-        },
-      );
+      const message = params === undefined ? { jsonrpc: "2.0", id, method } : { jsonrpc: "2.0", id, method, params };
+      this.writer.write(message as Message).then(undefined, (error: unknown) => {
+        // Never sent, so never answered. Once closed, the reason of the close is the truth (a
+        // write that failed because the peer died says less).
+        if (this.requests.get(id) === entry) this.requests.delete(id);
+        entry.reject(
+          this.closedWith ??
+            new AgentError("CLOSED", `codex-rpc could not send ${method} to the app-server (${error instanceof Error ? error.message : String(error)}).`, {
+              cause: error,
+            }),
+        );
+      });
     });
   }
 
   /** Sends a notification (e.g. `initialized`). */
   async notify(method: string, params?: unknown): Promise<void> {
     if (this.closedWith !== undefined) throw this.closedWith;
-    await (params === undefined ? this.connection.sendNotification(method) : this.connection.sendNotification(method, params));
+    const message: Record<string, unknown> = params === undefined ? { jsonrpc: "2.0", method } : { jsonrpc: "2.0", method, params };
+    await this.writer.write(message as unknown as Message);
   }
 
   /** Adds a listener for every notification; returns a disposable that removes it. */
@@ -221,6 +238,15 @@ export class ProtocolConnection {
   }
 
   /**
+   * Resolves once everything the reader has delivered so far has been dispatched (at once when
+   * nothing waits, or once closed). Close after it, and nothing already read is lost.
+   */
+  drained(): Promise<void> {
+    if (this.isIdle() || this.closedWith !== undefined) return Promise.resolve();
+    return new Promise((resolve) => this.drainWaiters.push(resolve));
+  }
+
+  /**
    * Rejects every pending request with `error` and refuses new ones; disposes the underlying
    * connection. Does NOT close the reader's or writer's streams (the transport owns them).
    */
@@ -228,7 +254,13 @@ export class ProtocolConnection {
     if (this.closedWith !== undefined) return;
     this.closedWith = error;
     for (const entry of [...this.pending]) entry.reject(error);
-    this.connection.dispose();
+    this.requests.clear();
+    this.inbox = [];
+    this.inboxHead = 0;
+    for (const subscription of this.subscriptions.splice(0)) subscription.dispose();
+    this.reader.dispose();
+    this.writer.dispose();
+    this.wakeDrainWaiters();
   }
 
   /** Number of requests awaiting an answer. */
@@ -236,20 +268,163 @@ export class ProtocolConnection {
     return this.pending.size;
   }
 
-  /** Called by the reader for each message; true when it was dispatched here, not handed over. */
-  private dispatchDirectly(method: string | undefined, params: unknown): boolean {
-    // `$/` methods (cancellation, tracing) stay with vscode-jsonrpc, which gives them meaning.
-    if (method === undefined || this.queuedInConnection > 0 || method.startsWith("$/") || this.closedWith !== undefined) {
-      this.queuedInConnection++;
-      return false;
+  /** Takes one message from the reader: dispatched at once unless dispatch is held, then queued. */
+  private receive(message: Message): void {
+    if (this.closedWith !== undefined) return;
+    if (this.holding || this.inboxHead < this.inbox.length) {
+      this.inbox.push(message);
+      return;
     }
-    this.dispatchNotification(method, params);
-    return true;
+    this.process(message);
   }
 
-  /** vscode-jsonrpc has handled one message handed to it. */
-  private handedOver(): void {
-    if (this.queuedInConnection > 0) this.queuedInConnection--;
+  /** Dispatches queued messages until one holds dispatch again, or none are left. */
+  private pump(): void {
+    while (!this.holding && this.inboxHead < this.inbox.length && this.closedWith === undefined) {
+      const message = this.inbox[this.inboxHead]!;
+      this.inbox[this.inboxHead++] = undefined;
+      this.process(message);
+    }
+    if (this.inboxHead >= this.inbox.length) {
+      this.inbox = [];
+      this.inboxHead = 0;
+    }
+    if (this.isIdle()) this.wakeDrainWaiters();
+  }
+
+  private process(message: Message): void {
+    const m = message as { id?: unknown; method?: unknown; params?: unknown };
+    try {
+      if (typeof m.method === "string") {
+        if (m.method === CANCEL_METHOD && (m.id === undefined || m.id === null)) this.onCancel(m.params);
+        else if (m.id === undefined || m.id === null) this.dispatchNotification(m.method, m.params);
+        else this.answerServerRequest(m.id, m.method, m.params);
+      } else if (m.method === undefined && ("result" in m || "error" in m || "id" in m)) {
+        this.onResponse(m as Record<string, unknown>);
+      } else {
+        this.onProtocolError(new ProtocolError("The app-server sent a message that is neither a request, a notification nor a response; ignored."));
+      }
+    } catch (error) {
+      // Our own bug: never into the stream's data handler, where it would crash the process.
+      this.onProtocolError(
+        new ProtocolError(`The app-server sent a message that could not be dispatched (${error instanceof Error ? error.message : String(error)}); ignored.`, typeof m.method === "string" ? m.method : undefined, {
+          cause: error,
+        }),
+      );
+    }
+  }
+
+  /**
+   * `$/cancelRequest`: the server no longer needs the answer to one of its requests. The answer
+   * (a handler may be waiting for a person) is still sent when ready, which the protocol allows.
+   */
+  private onCancel(params: unknown): void {
+    const id = (params as { id?: unknown } | null | undefined)?.id;
+    if (typeof id === "string" || typeof id === "number") return;
+    this.onProtocolError(new ProtocolError(`The app-server sent ${CANCEL_METHOD} without a string or number params.id; ignored.`, CANCEL_METHOD));
+  }
+
+  /** Computes the answer of a server request (see {@link ServerRequestRegistry}) and writes it: always an answer. */
+  private answerServerRequest(id: unknown, method: string, params: unknown): void {
+    if (typeof id !== "string" && typeof id !== "number") {
+      this.onProtocolError(new ProtocolError(`The app-server sent the request ${method} with an id that is not a string or number; it cannot be answered.`, method));
+      return;
+    }
+    const reply = (answer: { result: unknown } | { error: unknown }) => {
+      if (this.closedWith !== undefined) return;
+      this.writer.write({ jsonrpc: "2.0", id, ...answer } as unknown as Message).catch(() => {
+        // The writer reports its failure (onError); the server is gone or going.
+      });
+    };
+    let answering: Promise<unknown>;
+    try {
+      answering = Promise.resolve(this.serverRequests.answer(method, params));
+    } catch (error) {
+      answering = Promise.reject(error);
+    }
+    answering.then(
+      (result) => reply({ result: result === undefined ? null : result }),
+      (error: unknown) =>
+        reply({
+          error:
+            error instanceof ResponseError
+              ? error.toJson()
+              : { code: ErrorCodes.InternalError, message: `Request ${method} failed with message: ${error instanceof Error ? error.message : String(error)}` },
+        }),
+    );
+  }
+
+  /** Holds dispatch until the next event-loop turn (every promise continuation has run by then). */
+  private holdForOneTurn(): void {
+    if (this.holding) return;
+    this.holding = true;
+    setImmediate(() => {
+      this.holding = false;
+      this.pump();
+    });
+  }
+
+  private onResponse(m: Record<string, unknown>): void {
+    const id = m.id;
+    if (id === undefined || id === null) {
+      const error = m.error as { message?: unknown } | undefined;
+      this.onProtocolError(new ProtocolError(`The app-server could not read a request of codex-rpc and answered without an id: ${typeof error?.message === "string" ? error.message : "no message"}`));
+      return;
+    }
+    const entry = typeof id === "string" || typeof id === "number" ? this.requests.get(id) : undefined;
+    if (!entry) {
+      this.onProtocolError(new ProtocolError(`The app-server sent a response for request id ${JSON.stringify(id)}, which codex-rpc never sent or already settled; ignored.`));
+      return;
+    }
+    this.requests.delete(id as string | number);
+    const problem = responseProblem(m);
+    if (problem !== undefined) {
+      const error = malformedResponse(entry.method, problem);
+      this.onProtocolError(error);
+      entry.reject(error);
+    } else if ("error" in m) {
+      const error = m.error as { code: number; message: string; data?: unknown };
+      entry.reject(new RpcError(entry.method, error.code, error.message, error.data));
+    } else entry.resolve(m.result);
+    // What the caller does with the answer (e.g. learn a turn id) happens before what was read after it.
+    this.holdForOneTurn();
+  }
+
+  /** A frame the reader rejected: reported; a response among it settles its request at once. */
+  private onReaderError(error: Error): void {
+    this.onProtocolError(error instanceof ProtocolError ? error : new ProtocolError(`Unreadable message from the app-server: ${error.message}`, undefined, { cause: error }));
+    const ids = (error as { responseIds?: unknown }).responseIds;
+    if (!Array.isArray(ids)) return;
+    const reason = (error as { reason?: unknown }).reason;
+    for (const id of ids as unknown[]) {
+      if (typeof id !== "string" && typeof id !== "number") continue;
+      const entry = this.requests.get(id);
+      if (!entry) continue;
+      this.requests.delete(id);
+      entry.reject(malformedResponse(entry.method, typeof reason === "string" ? reason : error.message));
+      this.holdForOneTurn();
+    }
+  }
+
+  /** Drops the oldest settled (aborted) requests' ids: a server that never answers them must not grow this map. */
+  private forgetOldestSettled(): void {
+    let excess = this.requests.size - this.pending.size - SETTLED_IDS_KEPT / 2;
+    for (const [id, entry] of this.requests) {
+      if (excess <= 0) break;
+      if (!entry.settled) continue;
+      this.requests.delete(id);
+      excess--;
+    }
+  }
+
+  private isIdle(): boolean {
+    return !this.holding && this.inboxHead >= this.inbox.length;
+  }
+
+  private wakeDrainWaiters(): void {
+    const waiters = this.drainWaiters;
+    this.drainWaiters = [];
+    for (const wake of waiters) wake();
   }
 
   private dispatchNotification(method: string, params: unknown): void {
@@ -263,12 +438,12 @@ export class ProtocolConnection {
           method,
         );
         this.onProtocolError(error);
-        for (const listener of this.invalidNotificationListeners) listener(method, params, error);
+        for (const listener of this.invalidNotificationListeners) callSafely("onInvalidNotification listener", listener, this.onCallbackError, method, params, error);
         return;
       }
       notification = { method, params: parsed.data } as ServerNotification;
     }
-    for (const listener of this.notificationListeners) listener(notification);
+    for (const listener of this.notificationListeners) callSafely("onNotification listener", listener, this.onCallbackError, notification);
   }
 
   private backoffMs(attempt: number): number {
@@ -276,64 +451,28 @@ export class ProtocolConnection {
     // "Equal jitter": at least half the ceiling, so retries spread out but never bunch at zero.
     return ceiling / 2 + Math.random() * (ceiling / 2);
   }
+}
 
-  private logger(): Logger {
-    const report = (message: string) => this.onProtocolError(new ProtocolError(`JSON-RPC: ${message}`));
-    return { error: report, warn: report, info: () => {}, log: () => {} };
+/** Why a response to one of our requests is malformed, or undefined when it is well-formed. */
+function responseProblem(m: Record<string, unknown>): string | undefined {
+  const hasResult = "result" in m;
+  const hasError = "error" in m;
+  if (hasResult && hasError) return "it has both result and error";
+  if (!hasResult && !hasError) return "it has neither result nor error";
+  if (hasError) {
+    const error = m.error as { code?: unknown; message?: unknown } | null;
+    if (typeof error !== "object" || error === null || !Number.isInteger(error.code) || typeof error.message !== "string") {
+      return "its error is not {code, message}";
+    }
   }
+  return undefined;
 }
 
-/**
- * A reader that reports responses whose id is not outstanding, and forgets ids once answered.
- * It also keeps a message vscode-jsonrpc throws on while dispatching (a `$/cancelRequest` without
- * params.id does) from escaping into the stream's data handler, where it would crash the process.
- */
-function watchResponses(
-  reader: MessageReader,
-  outstanding: Set<string | number>,
-  onUnknown: (id: unknown) => void,
-  onUndispatchable: (error: unknown, method: string | undefined) => void,
-  /** Offered every notification (method) and every request/response (undefined); true if it took it. */
-  dispatchDirectly: (method: string | undefined, params: unknown) => boolean,
-): MessageReader {
-  return {
-    onError: reader.onError,
-    onClose: reader.onClose,
-    onPartialMessage: reader.onPartialMessage,
-    dispose: () => reader.dispose(),
-    listen: (callback) =>
-      reader.listen((message) => {
-        const m = message as { id?: string | number | null; method?: unknown };
-        if (m.method === undefined && m.id !== undefined && m.id !== null && !outstanding.delete(m.id)) {
-          onUnknown(m.id);
-          return;
-        }
-        try {
-          // An error response with a null id is only logged by vscode-jsonrpc, never handed back: not counted.
-          const counted = !(m.method === undefined && (m.id === undefined || m.id === null));
-          const isNotification = typeof m.method === "string" && (m.id === undefined || m.id === null);
-          if (counted && dispatchDirectly(isNotification ? (m.method as string) : undefined, (message as { params?: unknown }).params)) return;
-          callback(message);
-        } catch (error) {
-          onUndispatchable(error, typeof m.method === "string" ? m.method : undefined);
-        }
-      }),
-  };
-}
-
-/** A writer that remembers the ids of the requests it writes. */
-function watchRequests(writer: MessageWriter, outstanding: Set<string | number>): MessageWriter {
-  return {
-    onError: writer.onError,
-    onClose: writer.onClose,
-    dispose: () => writer.dispose(),
-    end: () => writer.end(),
-    write: (message) => {
-      const m = message as { id?: string | number | null; method?: unknown };
-      if (typeof m.method === "string" && m.id !== undefined && m.id !== null) outstanding.add(m.id);
-      return writer.write(message);
-    },
-  };
+function malformedResponse(method: string, problem: string): ProtocolError {
+  return new ProtocolError(
+    `The app-server sent a malformed response to ${method} (${problem}); the request failed. Is the codex binary a different version than the protocol codex-rpc was built for?`,
+    method,
+  );
 }
 
 function parseResult(method: string, schema: z.ZodType, raw: unknown): unknown {
@@ -344,11 +483,6 @@ function parseResult(method: string, schema: z.ZodType, raw: unknown): unknown {
       "Is the codex binary a different version than the protocol codex-rpc was built for?",
     method,
   );
-}
-
-function toRequestError(method: string, error: unknown): unknown {
-  if (error instanceof ResponseError) return new RpcError(method, error.code, error.message, error.data);
-  return error;
 }
 
 function delay(ms: number, signal?: AbortSignal): Promise<void> {

@@ -6,6 +6,7 @@
 import type { ChildProcess, SpawnOptions } from "node:child_process";
 import { PassThrough, Writable, type Readable } from "node:stream";
 import { spawn as crossSpawn } from "cross-spawn";
+import type { CallbackErrorHandler } from "../callbacks.ts";
 import type { ProcessExitInfo } from "../errors.ts";
 import { JsonlMessageReader, type JsonlMessageReaderOptions } from "./jsonlMessageReader.ts";
 import { JsonlMessageWriter, type JsonlMessageWriterOptions } from "./jsonlMessageWriter.ts";
@@ -46,6 +47,10 @@ export interface ChildProcessTransportOptions {
   readonly onMessageRead?: JsonlMessageReaderOptions["onMessageRead"];
   /** Passed to the writer: sees each message written and its line. */
   readonly onMessageWritten?: JsonlMessageWriterOptions["onMessageWritten"];
+  /** Removes secrets from what is kept for messages (stderr tail, excerpts of rejected lines), before it is cut. */
+  readonly redact?: (text: string) => string;
+  /** Receives what the callbacks above throw (they never break the transport); default: a process warning, once each. */
+  readonly onCallbackError?: CallbackErrorHandler;
 }
 
 /** Waits of a staged close, in milliseconds. */
@@ -102,12 +107,19 @@ export function startChildProcess(options: ChildProcessTransportOptions): ChildP
   const stderrTail = new StderrTail(child?.stderr, {
     ...(options.stderrTailBytes !== undefined ? { maxBytes: options.stderrTailBytes } : {}),
     ...(options.onStderrLine ? { onLine: options.onStderrLine } : {}),
+    ...(options.redact ? { redact: options.redact } : {}),
+    ...(options.onCallbackError ? { onCallbackError: options.onCallbackError } : {}),
   });
   const reader = new JsonlMessageReader(child?.stdout ?? endedReadable(), {
     ...(options.checkMessage ? { checkMessage: options.checkMessage } : {}),
     ...(options.onMessageRead ? { onMessageRead: options.onMessageRead } : {}),
+    ...(options.redact ? { redact: options.redact } : {}),
+    ...(options.onCallbackError ? { onCallbackError: options.onCallbackError } : {}),
   });
-  const writer = new JsonlMessageWriter(child?.stdin ?? destroyedWritable(), options.onMessageWritten ? { onMessageWritten: options.onMessageWritten } : {});
+  const writer = new JsonlMessageWriter(child?.stdin ?? destroyedWritable(), {
+    ...(options.onMessageWritten ? { onMessageWritten: options.onMessageWritten } : {}),
+    ...(options.onCallbackError ? { onCallbackError: options.onCallbackError } : {}),
+  });
 
   let exitInfo: ProcessExitInfo | undefined;
   let resolveExited: (info: ProcessExitInfo) => void = () => {};

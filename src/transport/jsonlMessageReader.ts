@@ -5,6 +5,7 @@
  * then keeps reading.
  */
 import type { Readable } from "node:stream";
+import { callSafely, type CallbackErrorHandler } from "../callbacks.ts";
 import { AbstractMessageReader, type DataCallback, type Disposable, type Message, type MessageReader } from "vscode-jsonrpc/node";
 
 const NEWLINE = 0x0a;
@@ -13,16 +14,24 @@ const CARRIAGE_RETURN = 0x0d;
 const EXCERPT_MAX_CHARS = 200;
 const BLANK = /^\s*$/;
 
-/** A line that is not a valid message: `reason` says why, `excerpt` is its start (at most 200 characters). */
+/**
+ * A line that is not a valid message: `reason` says why, `excerpt` is its start (at most 200
+ * characters), both taken from the line after the reader's `redact` option has been applied to
+ * the whole of it. `responseIds` are the ids of what the line held that looks like a response
+ * (a JSON object, or one inside an array, with a string or number `id` and no `method`),
+ * so that the connection can fail those requests at once instead of letting them wait.
+ */
 export class JsonlFrameError extends Error {
   override readonly name = "JsonlFrameError";
   constructor(
     readonly reason: string,
     readonly excerpt: string,
-    options?: { readonly cause?: unknown },
+    options?: { readonly cause?: unknown; readonly responseIds?: readonly (string | number)[] },
   ) {
     super(`Rejected a line from the peer (${reason}): ${excerpt}`, options?.cause === undefined ? undefined : { cause: options.cause });
+    this.responseIds = options?.responseIds ?? [];
   }
+  readonly responseIds: readonly (string | number)[];
 }
 
 /** Options of {@link JsonlMessageReader}. */
@@ -31,6 +40,10 @@ export interface JsonlMessageReaderOptions {
   readonly checkMessage?: (message: unknown) => string | undefined;
   /** Called with each accepted message and its line (without the newline), for traffic taps; keep it cheap. */
   readonly onMessageRead?: (message: unknown, line: string) => void;
+  /** Applied to the whole of a rejected line before anything is taken from it (reason, excerpt): removes secrets. */
+  readonly redact?: (text: string) => string;
+  /** Receives what `onMessageRead` throws; default: a process warning, once. The message is delivered either way. */
+  readonly onCallbackError?: CallbackErrorHandler;
 }
 
 /**
@@ -165,28 +178,60 @@ export class JsonlMessageReader extends AbstractMessageReader implements Message
       message = JSON.parse(line);
     } catch (error) {
       if (BLANK.test(line)) return;
-      this.reject(`not JSON: ${(error as Error).message}`, line, error);
+      this.rejectUnparsable(line, error);
       return;
     }
     if (typeof message !== "object" || message === null || Array.isArray(message)) {
-      this.reject(`not a JSON object but ${Array.isArray(message) ? "an array" : message === null ? "null" : `a ${typeof message}`}`, line);
+      this.reject(`not a JSON object but ${Array.isArray(message) ? "an array" : message === null ? "null" : `a ${typeof message}`}`, line, undefined, message);
       return;
     }
     const problem = this.options.checkMessage?.(message);
     if (problem !== undefined) {
-      this.reject(problem, line);
+      this.reject(problem, line, undefined, message);
       return;
     }
     this.readCount++;
-    this.options.onMessageRead?.(message, line);
+    if (this.options.onMessageRead) callSafely("onMessageRead", this.options.onMessageRead, this.options.onCallbackError, message, line);
     if (this.callback) this.callback(message as Message);
     else if (this.buffering) this.backlog.push(message as Message);
   }
 
-  private reject(reason: string, line: string, cause?: unknown): void {
-    this.rejectCount++;
-    this.fireError(new JsonlFrameError(reason, excerptOf(line), cause === undefined ? undefined : { cause }));
+  /**
+   * A line JSON.parse refused. Its error message quotes a cut piece of the line, so the reason
+   * is taken from parsing the redacted line instead: no piece of a secret survives a cut.
+   */
+  private rejectUnparsable(line: string, error: unknown): void {
+    const redacted = this.options.redact ? this.options.redact(line) : line;
+    let cause = error;
+    if (redacted !== line) {
+      try {
+        JSON.parse(redacted);
+        cause = new SyntaxError("not valid JSON");
+      } catch (redactedError) {
+        cause = redactedError;
+      }
+    }
+    this.reject(`not JSON: ${(cause as Error).message}`, line, cause);
   }
+
+  private reject(reason: string, line: string, cause?: unknown, decoded?: unknown): void {
+    this.rejectCount++;
+    const redact = this.options.redact ?? ((text: string) => text);
+    // Redacted whole, then cut: a secret straddling the cut is still recognised.
+    this.fireError(new JsonlFrameError(redact(reason), excerptOf(redact(line)), { ...(cause === undefined ? {} : { cause }), responseIds: responseIdsOf(decoded) }));
+  }
+}
+
+/** Ids of what looks like a response in a decoded frame (or a batch of them); see {@link JsonlFrameError}. */
+export function responseIdsOf(decoded: unknown): (string | number)[] {
+  const ids: (string | number)[] = [];
+  for (const item of Array.isArray(decoded) ? decoded : [decoded]) {
+    if (typeof item !== "object" || item === null || Array.isArray(item)) continue;
+    // With a method (even a broken one) it is the peer's request, whose ids are not ours.
+    const { id } = item as { id?: unknown };
+    if ((typeof id === "string" || typeof id === "number") && !("method" in item)) ids.push(id);
+  }
+  return ids;
 }
 
 /** The start of `line`, at most {@link EXCERPT_MAX_CHARS} code units, never ending inside a surrogate pair. */

@@ -4,12 +4,15 @@
  * rejected write and an error event).
  */
 import type { Writable } from "node:stream";
+import { callSafely, type CallbackErrorHandler } from "../callbacks.ts";
 import { AbstractMessageWriter, type Message, type MessageWriter } from "vscode-jsonrpc/node";
 
 /** Options of {@link JsonlMessageWriter}. */
 export interface JsonlMessageWriterOptions {
   /** Called with each message and its line (ending in `\n`) just before it goes to the stream, for traffic taps; keep it cheap. */
   readonly onMessageWritten?: (message: unknown, line: string) => void;
+  /** Receives what `onMessageWritten` throws; default: a process warning, once. The message is written either way. */
+  readonly onCallbackError?: CallbackErrorHandler;
 }
 
 /**
@@ -83,7 +86,7 @@ export class JsonlMessageWriter extends AbstractMessageWriter implements Message
     const stream = this.writable;
     if (!this.failure && (stream.destroyed || stream.writableEnded)) this.failure = new Error("the stream is closed");
     if (this.failure) return Promise.reject(this.failed(this.failure, message));
-    this.options.onMessageWritten?.(message, line);
+    if (this.options.onMessageWritten) callSafely("onMessageWritten", this.options.onMessageWritten, this.options.onCallbackError, message, line);
     return new Promise<void>((resolve, reject) => {
       let settled = false;
       let taken = false;

@@ -4,6 +4,7 @@
  */
 import type { Readable } from "node:stream";
 import { StringDecoder } from "node:string_decoder";
+import { callSafely, type CallbackErrorHandler } from "../callbacks.ts";
 
 /** Default size of the tail, in bytes of UTF-8: 16 KiB. */
 export const DEFAULT_STDERR_TAIL_BYTES = 16 * 1024;
@@ -17,6 +18,13 @@ export interface StderrTailOptions {
   readonly maxBytes?: number;
   /** Called with each complete line, colour codes and a trailing `\r` stripped; a line longer than `maxBytes` arrives cut to its last `maxBytes`. */
   readonly onLine?: (line: string) => void;
+  /**
+   * Applied to each whole line (and to the unfinished last one) before it is kept or cut, so the
+   * tail holds no secret and no piece of one. `onLine` still sees the line as written.
+   */
+  readonly redact?: (text: string) => string;
+  /** Receives what `onLine` throws; default: a process warning, once. The line is kept either way. */
+  readonly onCallbackError?: CallbackErrorHandler;
 }
 
 /** Drains a stream and keeps its most recent output, at most `maxBytes`, cut at a line boundary where possible. */
@@ -31,12 +39,14 @@ export class StderrTail {
   private partial = "";
   private readonly decoder = new StringDecoder("utf8");
   private readonly maxBytes: number;
+  private readonly redact: (text: string) => string;
 
   constructor(
     readable: Readable | null | undefined,
     private readonly options: StderrTailOptions = {},
   ) {
     this.maxBytes = Math.max(1, Math.floor(options.maxBytes ?? DEFAULT_STDERR_TAIL_BYTES));
+    this.redact = options.redact ?? ((text) => text);
     if (!readable) return;
     readable.on("data", (chunk: Buffer | string) => this.append(typeof chunk === "string" ? chunk : this.decoder.write(chunk)));
     readable.on("end", () => {
@@ -49,7 +59,7 @@ export class StderrTail {
 
   /** The most recent output (at most `maxBytes` bytes of UTF-8), colour codes stripped, starting at a line boundary where possible. */
   text(): string {
-    const partial = clean(this.partial);
+    const partial = this.redact(clean(this.partial));
     const partialBytes = Buffer.byteLength(partial);
     if (partialBytes >= this.maxBytes) return lastBytes(partial, this.maxBytes);
     let first = this.head;
@@ -77,13 +87,14 @@ export class StderrTail {
   }
 
   private addLine(raw: string): void {
-    let line = clean(raw.endsWith("\r") ? raw.slice(0, -1) : raw);
+    const shown = clean(raw.endsWith("\r") ? raw.slice(0, -1) : raw);
+    let line = this.redact(shown);
     let bytes = Buffer.byteLength(line) + 1;
     if (bytes > this.maxBytes) {
       line = lastBytes(line, this.maxBytes - 1);
       bytes = Buffer.byteLength(line) + 1;
     }
-    this.options.onLine?.(line);
+    if (this.options.onLine) callSafely("onLine", this.options.onLine, this.options.onCallbackError, Buffer.byteLength(shown) < this.maxBytes ? shown : lastBytes(shown, this.maxBytes - 1));
     this.lines.push(line);
     this.lineBytes.push(bytes);
     this.keptBytes += bytes;

@@ -5,20 +5,28 @@
  */
 import { AbstractMessageReader, type DataCallback, type Disposable, type Message, type MessageReader } from "vscode-jsonrpc/node";
 import type { WebSocket } from "ws";
+import { callSafely, type CallbackErrorHandler } from "../callbacks.ts";
+import { responseIdsOf } from "./jsonlMessageReader.ts";
 
 /** Longest excerpt of a rejected frame kept in a {@link WebSocketFrameError}, in UTF-16 code units. */
 const EXCERPT_MAX_CHARS = 200;
 
-/** A frame that is not a valid message: `reason` says why, `excerpt` is its start (at most 200 characters). */
+/**
+ * A frame that is not a valid message: `reason` says why, `excerpt` is its start (at most 200
+ * characters), both taken after the reader's `redact` option was applied to the whole frame;
+ * `responseIds` as in JsonlFrameError (what the frame held that looks like a response).
+ */
 export class WebSocketFrameError extends Error {
   override readonly name = "WebSocketFrameError";
   constructor(
     readonly reason: string,
     readonly excerpt: string,
-    options?: { readonly cause?: unknown },
+    options?: { readonly cause?: unknown; readonly responseIds?: readonly (string | number)[] },
   ) {
     super(`Rejected a frame from the peer (${reason}): ${excerpt}`, options?.cause === undefined ? undefined : { cause: options.cause });
+    this.responseIds = options?.responseIds ?? [];
   }
+  readonly responseIds: readonly (string | number)[];
 }
 
 /** Options of {@link WebSocketMessageReader}. */
@@ -27,6 +35,10 @@ export interface WebSocketMessageReaderOptions {
   readonly checkMessage?: (message: unknown) => string | undefined;
   /** Called with each accepted message and its frame text, for traffic taps; keep it cheap. */
   readonly onMessageRead?: (message: unknown, text: string) => void;
+  /** Applied to the whole of a rejected frame before anything is taken from it (reason, excerpt): removes secrets. */
+  readonly redact?: (text: string) => string;
+  /** Receives what `onMessageRead` throws; default: a process warning, once. The message is delivered either way. */
+  readonly onCallbackError?: CallbackErrorHandler;
 }
 
 /**
@@ -101,20 +113,31 @@ export class WebSocketMessageReader extends AbstractMessageReader implements Mes
     try {
       message = JSON.parse(text);
     } catch (error) {
-      this.reject(`not JSON: ${(error as Error).message}`, text, error);
+      // JSON.parse quotes a cut piece of the text: take the reason from the redacted text instead.
+      const redacted = this.options.redact ? this.options.redact(text) : text;
+      let cause = error;
+      if (redacted !== text) {
+        try {
+          JSON.parse(redacted);
+          cause = new SyntaxError("not valid JSON");
+        } catch (redactedError) {
+          cause = redactedError;
+        }
+      }
+      this.reject(`not JSON: ${(cause as Error).message}`, text, cause);
       return;
     }
     if (typeof message !== "object" || message === null || Array.isArray(message)) {
-      this.reject(`not a JSON object but ${Array.isArray(message) ? "an array" : message === null ? "null" : `a ${typeof message}`}`, text);
+      this.reject(`not a JSON object but ${Array.isArray(message) ? "an array" : message === null ? "null" : `a ${typeof message}`}`, text, undefined, message);
       return;
     }
     const problem = this.options.checkMessage?.(message);
     if (problem !== undefined) {
-      this.reject(problem, text);
+      this.reject(problem, text, undefined, message);
       return;
     }
     this.readCount++;
-    this.options.onMessageRead?.(message, text);
+    if (this.options.onMessageRead) callSafely("onMessageRead", this.options.onMessageRead, this.options.onCallbackError, message, text);
     if (this.callback) this.callback(message as Message);
     else if (this.buffering) this.backlog.push(message as Message);
   }
@@ -125,9 +148,11 @@ export class WebSocketMessageReader extends AbstractMessageReader implements Mes
     this.fireClose();
   }
 
-  private reject(reason: string, text: string, cause?: unknown): void {
+  private reject(reason: string, text: string, cause?: unknown, decoded?: unknown): void {
     this.rejectCount++;
-    this.fireError(new WebSocketFrameError(reason, excerptOf(text), cause === undefined ? undefined : { cause }));
+    const redact = this.options.redact ?? ((value: string) => value);
+    // Redacted whole, then cut: a secret straddling the cut is still recognised.
+    this.fireError(new WebSocketFrameError(redact(reason), excerptOf(redact(text)), { ...(cause === undefined ? {} : { cause }), responseIds: responseIdsOf(decoded) }));
   }
 }
 

@@ -38,6 +38,8 @@ export interface WebSocketTransportOptions {
   readonly checkMessage?: WebSocketMessageReaderOptions["checkMessage"];
   /** Passed to the reader: sees each message read and its frame text. */
   readonly onMessageRead?: WebSocketMessageReaderOptions["onMessageRead"];
+  /** Passed to the reader: removes secrets from rejected frames before they are cut. */
+  readonly redact?: WebSocketMessageReaderOptions["redact"];
   /** Passed to the writer: sees each message written and its frame text. */
   readonly onMessageWritten?: WebSocketMessageWriterOptions["onMessageWritten"];
   /** Gives up the handshake (failure `aborted`); no effect once the link is open. */
@@ -169,6 +171,7 @@ function openTransport(socket: WebSocket, options: WebSocketTransportOptions, ra
   const reader = new WebSocketMessageReader(socket, {
     ...(options.checkMessage ? { checkMessage: options.checkMessage } : {}),
     ...(options.onMessageRead ? { onMessageRead: options.onMessageRead } : {}),
+    ...(options.redact ? { redact: options.redact } : {}),
   });
   const writer = new WebSocketMessageWriter(socket, options.onMessageWritten ? { onMessageWritten: options.onMessageWritten } : {});
   let closeInfo: WebSocketCloseInfo | undefined;

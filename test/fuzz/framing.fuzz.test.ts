@@ -308,8 +308,7 @@ describe("framing fuzzer", { timeout: 60_000 }, () => {
         input.end();
         await deadline(closed, STREAM_DEADLINE_MS, `connection stream #${iterations}`);
         // Every request the fuzzed stream carried gets an answer (a result or an error): wait for them.
-        // vscode-jsonrpc queues requests by id, so of two undispatched requests with one id (a
-        // server that reuses ids breaks the protocol) only the later is answered: count ids.
+        // A server that reuses an id breaks the protocol; each of its requests is answered, so count ids.
         const requestIds = new Set(
           want.messages.filter((m) => typeof (m as { method?: unknown }).method === "string" && "id" in (m as object)).map((m) => String((m as { id: unknown }).id)),
         );

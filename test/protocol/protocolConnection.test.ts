@@ -3,12 +3,16 @@ import { describe, it } from "node:test";
 import { AgentError, ProtocolError, RpcError } from "../../src/errors.ts";
 import { ProtocolConnection, SERVER_OVERLOADED_CODE } from "../../src/protocol/protocolConnection.ts";
 import type { ServerNotification } from "../../src/protocol/serverNotifications.ts";
+import { PassThrough } from "node:stream";
+import { checkEnvelope } from "../../src/protocol/envelope.ts";
+import { JsonlMessageReader } from "../../src/transport/jsonlMessageReader.ts";
+import { JsonlMessageWriter } from "../../src/transport/jsonlMessageWriter.ts";
 import { InMemoryPeer } from "../helpers/inMemoryPeer.ts";
 
 const INITIALIZE_RESULT = { userAgent: "codex/0.169.0", codexHome: "/tmp/h", platformFamily: "unix", platformOs: "linux" };
 const INITIALIZE_PARAMS = { clientInfo: { name: "t", version: "0" } };
 
-function connect(options: { overloadRetry?: { maxAttempts?: number; initialDelayMs?: number; maxDelayMs?: number } } = {}) {
+function connect(options: { overloadRetry?: { maxAttempts?: number; initialDelayMs?: number; maxDelayMs?: number }; onCallbackError?: () => void } = {}) {
   const peer = new InMemoryPeer();
   const protocolErrors: ProtocolError[] = [];
   const connection = new ProtocolConnection({
@@ -223,5 +227,83 @@ describe("ProtocolConnection server requests", () => {
     const invalid = await peer.request("item/commandExecution/requestApproval", approvalParams);
     assert.equal((invalid.error as { code: number }).code, -32603);
     assert.match((invalid.error as { message: string }).message, /decision/);
+  });
+});
+
+describe("ProtocolConnection: malformed responses settle their request at once", () => {
+  it("a response with both result and error: PROTOCOL naming the method, and a report", async () => {
+    const { peer, connection, protocolErrors } = connect();
+    const pending = connection.request("initialize", INITIALIZE_PARAMS);
+    const request = await peer.waitFor((m) => m.method === "initialize");
+    peer.send({ id: request.id, result: INITIALIZE_RESULT, error: { code: 1, message: "both" } });
+    await assert.rejects(pending, (error: unknown) => error instanceof ProtocolError && /initialize/.test(error.message) && /malformed/.test(error.message));
+    assert.equal(protocolErrors.length, 1);
+    assert.equal(connection.pendingRequestCount, 0);
+  });
+
+  it("a frame the reader rejects (bad envelope) that carries an outstanding id: PROTOCOL at once", async () => {
+    const input = new PassThrough();
+    const output = new PassThrough();
+    const protocolErrors: ProtocolError[] = [];
+    const connection = new ProtocolConnection({
+      reader: new JsonlMessageReader(input, { checkMessage: checkEnvelope }),
+      writer: new JsonlMessageWriter(output),
+      onProtocolError: (error) => protocolErrors.push(error),
+    });
+    const sent = new Promise<{ id: number }>((resolve) => output.once("data", (chunk: Buffer) => resolve(JSON.parse(chunk.toString()))));
+    const pending = connection.request("initialize", INITIALIZE_PARAMS);
+    const { id } = await sent;
+    input.write(`${JSON.stringify({ id, result: INITIALIZE_RESULT, extra: "not allowed" })}\n`);
+    await assert.rejects(pending, (error: unknown) => error instanceof ProtocolError && /initialize/.test(error.message));
+    assert.equal(protocolErrors.length, 1);
+    // Another malformed frame with that (now settled) id settles nothing and breaks nothing.
+    input.write(`${JSON.stringify({ id, result: 1, error: { code: 1, message: "x" } })}\n`);
+    const again = connection.request("initialize", INITIALIZE_PARAMS);
+    const second = await new Promise<{ id: number }>((resolve) => output.once("data", (chunk: Buffer) => resolve(JSON.parse(chunk.toString()))));
+    input.write(`${JSON.stringify({ id: second.id, result: INITIALIZE_RESULT })}\n`);
+    assert.equal((await again).userAgent, INITIALIZE_RESULT.userAgent);
+    connection.close();
+  });
+});
+
+describe("ProtocolConnection: nothing read is dropped, a flood behind a response does not pile up", () => {
+  it("notifications queued behind a response are all dispatched as soon as it is handled", async () => {
+    const { peer, connection } = connect();
+    const deltas: string[] = [];
+    connection.onNotification((n) => deltas.push((n.params as { delta: string }).delta));
+    const pending = connection.request("initialize", INITIALIZE_PARAMS);
+    const request = await peer.waitFor((m) => m.method === "initialize");
+    peer.send({ id: request.id, result: INITIALIZE_RESULT });
+    for (let i = 0; i < 1000; i++) peer.notify("item/agentMessage/delta", { threadId: "t", turnId: "u", itemId: "i", delta: String(i) });
+    await pending;
+    await new Promise((resolve) => setImmediate(resolve));
+    assert.equal(deltas.length, 1000, "all delivered within an event-loop turn of the response, not one per turn");
+    assert.equal(deltas.at(-1), "999");
+  });
+
+  it("drained() resolves once everything handed over has been dispatched, so a close after it loses nothing", async () => {
+    const { peer, connection } = connect();
+    const seen: string[] = [];
+    connection.onNotification((n) => seen.push(n.method));
+    const pending = connection.request("initialize", INITIALIZE_PARAMS).catch((error: unknown) => error);
+    const request = await peer.waitFor((m) => m.method === "initialize");
+    peer.send({ id: request.id, method: "item/tool/requestUserInput", params: { threadId: "t", turnId: "u", itemId: "i", questions: [] } });
+    peer.send({ id: request.id, result: INITIALIZE_RESULT });
+    for (let i = 0; i < 50; i++) peer.notify("warning", { message: `w${i}` });
+    await connection.drained();
+    connection.close();
+    assert.equal(seen.length, 50);
+    assert.equal(((await pending) as { userAgent?: string }).userAgent, INITIALIZE_RESULT.userAgent);
+  });
+
+  it("a listener that throws does not keep the others from the notification", () => {
+    const { peer, connection } = connect({ onCallbackError: () => {} });
+    const seen: string[] = [];
+    connection.onNotification(() => {
+      throw new Error("broken listener");
+    });
+    connection.onNotification((n) => seen.push(n.method));
+    peer.notify("warning", { message: "m" });
+    assert.deepEqual(seen, ["warning"]);
   });
 });

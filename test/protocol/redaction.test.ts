@@ -42,3 +42,30 @@ describe("createRedactor", () => {
     assert.match(input.params.command, /sk-live/);
   });
 });
+
+describe("createRedactor with -c overrides", () => {
+  const redactor = createRedactor({
+    env: {},
+    configOverrides: [
+      'model_providers.x.experimental_bearer_token="plainOverrideValue0042"',
+      'mcp_servers.srv.env={API_TOKEN="mcpEnvSecret0099", LOG_LEVEL="debug"}',
+      'model_providers.x.http_headers={"X-Api-Key"="hdrValue-777"}',
+      "model_providers.x.password='pa\"ss-phrase-77'",
+      'model="gpt-5.1-codex"',
+      'approval_policy="never"',
+    ],
+  });
+
+  it("redacts the values of secret-looking keys, as given and as a server prints them escaped", () => {
+    const printed = JSON.stringify(["-c", 'model_providers.x.experimental_bearer_token="plainOverrideValue0042"', "-c", "password='pa\"ss-phrase-77'"]);
+    const out = redactor.text(`args: ${printed} env API_TOKEN=mcpEnvSecret0099 header hdrValue-777 raw pa"ss-phrase-77 debug ${JSON.stringify(printed)}`);
+    for (const secret of ["plainOverrideValue0042", "mcpEnvSecret0099", "hdrValue-777", 'pa"ss-phrase-77', 'pa\\"ss-phrase-77', "ss-phrase-77"]) {
+      assert.ok(!out.includes(secret), `${secret} in ${out}`);
+    }
+    assert.match(out, /experimental_bearer_token/);
+  });
+
+  it("leaves values of other keys alone", () => {
+    assert.equal(redactor.text("model gpt-5.1-codex, policy never, level debug"), "model gpt-5.1-codex, policy never, level debug");
+  });
+});

@@ -211,3 +211,41 @@ describe("JsonlMessageReader", () => {
     assert.deepEqual(messages, [{ method: "before" }]);
   });
 });
+
+describe("JsonlMessageReader: redaction and callbacks", () => {
+  const SECRET = "quiet-planted-value-4711";
+  const redact = (text: string) => text.split(SECRET).join("[REDACTED]");
+
+  it("redacts a rejected line before cutting its excerpt: a secret straddling the 200th character leaves no piece", TIMEOUT, async () => {
+    const garbage = `not json ${"x".repeat(181)}${SECRET} and more`;
+    assert.equal(garbage.indexOf(SECRET), 190);
+    const { errors } = await read([`${garbage}\n`], { redact });
+    const error = errors[0];
+    assert.ok(error instanceof JsonlFrameError);
+    assert.ok(!error.excerpt.includes(SECRET.slice(0, 6)), error.excerpt);
+    assert.ok(!error.message.includes(SECRET.slice(0, 6)), error.message);
+    assert.ok(!String((error.cause as Error | undefined)?.message).includes(SECRET.slice(0, 6)), String(error.cause));
+    assert.match(error.excerpt, /^not json x+/);
+  });
+
+  it("keeps the ids of a rejected frame that has no method (a malformed response), and only those", TIMEOUT, async () => {
+    const { errors } = await read(
+      [line({ id: 3, result: {}, error: { code: 1, message: "m" } }), line([{ id: 4, result: {} }, { id: 5, method: "x" }]), line({ id: 6, method: 5 }), "not json\n"],
+      { checkMessage: (m) => ("error" in (m as object) || typeof (m as { method?: unknown }).method === "number" ? "bad" : undefined) },
+    );
+    assert.deepEqual(
+      errors.map((e) => (e as JsonlFrameError).responseIds),
+      [[3], [4], [], []],
+    );
+  });
+
+  it("a throwing onMessageRead neither crashes nor loses the message", TIMEOUT, async () => {
+    const { messages } = await read([line({ id: 1, result: 1 }), line({ method: "n" })], {
+      onMessageRead: () => {
+        throw new Error("tap is broken");
+      },
+      onCallbackError: () => {},
+    });
+    assert.deepEqual(messages, [{ id: 1, result: 1 }, { method: "n" }]);
+  });
+});

@@ -62,3 +62,37 @@ describe("StderrTail", () => {
     assert.match(tail.text(), /ENOENT\n$/);
   });
 });
+
+describe("StderrTail: redaction and callbacks", () => {
+  const SECRET = "quiet-planted-value-4711";
+  const redact = (text: string) => text.split(SECRET).join("[REDACTED]");
+
+  it("redacts each whole line before the tail is cut", TIMEOUT, async () => {
+    const input = new PassThrough();
+    const tail = new StderrTail(input, { maxBytes: 40, redact });
+    input.write(`${"y".repeat(30)}${SECRET}\n`);
+    input.write(`partial ${SECRET}`);
+    assert.ok(!tail.text().includes(SECRET.slice(0, 6)), tail.text());
+    input.end();
+    await once(input, "end");
+    assert.ok(!tail.text().includes(SECRET.slice(0, 6)), tail.text());
+    assert.match(tail.text(), /REDACTED/);
+  });
+
+  it("a throwing onLine neither crashes nor loses the line from the tail", TIMEOUT, async () => {
+    const input = new PassThrough();
+    let calls = 0;
+    const tail = new StderrTail(input, {
+      onLine: () => {
+        calls++;
+        throw new Error("logger is broken");
+      },
+      onCallbackError: () => {},
+    });
+    input.write("one\ntwo\n");
+    input.end();
+    await once(input, "end");
+    assert.equal(calls, 2);
+    assert.equal(tail.text(), "one\ntwo\n");
+  });
+});
