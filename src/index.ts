@@ -63,7 +63,9 @@ export {
   parseAgentConfig,
   REASONING_EFFORTS,
   resolveCodexBinary,
+  SPAN_ATTRIBUTES,
   structuredOutput,
+  TRACER_NAME,
   UNREAD_NOTIFICATION_METHODS,
 } from "./codex/index.ts";
 export type {
@@ -91,9 +93,12 @@ export type {
   UserInputQuestion,
   CodexAgentSessionFactoryOptions,
   CodexBackendAuth,
+  CodexFactoryRunnerOptions,
   CodexBackendConfig,
   CodexBackendState,
   CodexBinarySource,
+  CodexTracing,
+  CodexTracingOption,
   DecidedBy,
   ParsedAgentConfig,
   ReconnectOptions,

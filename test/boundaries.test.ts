@@ -34,7 +34,8 @@ const RULES: Record<string, { ours: string[]; packages: RegExp }> = {
   transport: { ours: ["transport", "errors", "callbacks"], packages: /^(node:.*|cross-spawn|ws|vscode-jsonrpc(\/node)?)$/ },
   protocol: { ours: ["protocol", "errors", "callbacks"], packages: /^(zod|ajv|vscode-jsonrpc(\/node)?)$/ },
   agent: { ours: ["agent", "errors", "callbacks"], packages: /^$/ },
-  codex: { ours: ["codex", "agent", "protocol", "transport", "errors", "callbacks"], packages: /^(node:(fs|path|module|os)|vscode-jsonrpc(\/node)?|zod|jose)$/ },
+  // @opentelemetry/api: types only (codex/tracing.ts loads it on demand; see test/codex/tracing.test.ts).
+  codex: { ours: ["codex", "agent", "protocol", "transport", "errors", "callbacks"], packages: /^(node:(fs|path|module|os)|vscode-jsonrpc(\/node)?|zod|jose|@opentelemetry\/api)$/ },
   // testing/ uses codex/'s input checks, so the fake refuses exactly what the adapter refuses;
   // node:child_process: startListeningAppServer runs a codex app-server for tests to connect to.
   testing: { ours: ["testing", "agent", "codex", "errors", "callbacks"], packages: /^node:.*$/ },

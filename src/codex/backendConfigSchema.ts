@@ -58,6 +58,11 @@ const BACKEND_CONFIG_SHAPE = {
       z.strictObject({ afterSilenceSeconds: seconds().optional(), timeoutSeconds: seconds().optional() }),
     ], { error: "must be false (no silence watch) or { afterSilenceSeconds?, timeoutSeconds? } in seconds" })
     .optional(),
+  tracing: z
+    .union([z.boolean(), z.strictObject({ tracer: z.custom<object>((value) => typeof (value as { startSpan?: unknown } | null)?.startSpan === "function").optional() })], {
+      error: "must be true, false, or { tracer } with an OpenTelemetry Tracer (something with startSpan)",
+    })
+    .optional(),
   onProtocolError: functionValue().optional(),
   onTraffic: functionValue().optional(),
   onStderrLine: functionValue().optional(),

@@ -18,13 +18,14 @@ import { notificationTurnId, type ServerNotification } from "../protocol/serverN
 import { checkWorkingDirectory, parseAgentConfig, threadSettingsFromConfig, type ParsedAgentConfig } from "./agentConfig.ts";
 import { checkRunnerOptions, checkText, checkTurnOptions, spawnsLocally } from "./optionChecks.ts";
 import type { CodexBackend, ThreadRoute } from "./codexBackend.ts";
-import type { ProtocolConnection } from "../protocol/protocolConnection.ts";
+import type { ProtocolConnection, RequestOptions } from "../protocol/protocolConnection.ts";
 import { createActiveTurn, rejectOnAbort, type ActiveTurn } from "./activeTurn.ts";
 import { answerServerRequest, dynamicToolSpecs, type RequestHandlerOptions } from "./requestHandlers.ts";
 import type { StructuredOutput } from "./structuredOutput.ts";
 import { TurnStreamQueue, type TurnStreamChunk } from "./turnStream.ts";
 import { retiredTurnError, settledWithin, TurnSettler } from "./turnSettler.ts";
 import { liveEventOf } from "./progressEvents.ts";
+import type { TurnTrace } from "./tracing.ts";
 
 /** Default time to wait for an interrupted turn to report completion, in seconds. */
 export const DEFAULT_INTERRUPT_SETTLE_SECONDS = 5;
@@ -83,6 +84,7 @@ export interface CodexTurnResult<T = unknown> extends AgentTurnResult {
 export class CodexAgentRunner implements AgentRunner {
   /** The parsed configuration of this conversation. */
   readonly config: ParsedAgentConfig;
+  private backendValue: CodexBackend;
   private threadIdValue: string | undefined;
   private threadLoaded = false;
   private closed = false;
@@ -99,22 +101,28 @@ export class CodexAgentRunner implements AgentRunner {
   private closing: Promise<void> | undefined;
   /** The thread's token `total` after its latest update on the current backend (a turn's baseline). */
   private threadTotal: TokenUsageBreakdown | undefined;
+  /** The model the server runs the thread with (thread/start or thread/resume said), for tracing. */
+  private threadModel: string | undefined;
+  /** The span of the running turn, whose requests become its child spans. */
+  private turnTrace: TurnTrace | undefined;
   private readonly settler = new TurnSettler({
     backend: () => this.backend,
     threadId: () => this.threadIdValue,
     threadLoaded: () => this.threadLoaded,
     settleMs: () => this.settleMs(),
     setTurnId: (active, turnId) => this.setTurnId(active, turnId),
+    requestOptions: () => this.requestOptions(),
   });
   /** Ids of this runner's completed turns, oldest first (for rollback). */
   private readonly turnIds: string[] = [];
 
   /** Parses `config` at once; throws InvalidConfigError (code INVALID_CONFIG) for a bad value. */
   constructor(
-    private backend: CodexBackend,
+    backend: CodexBackend,
     config: AgentConfig,
     private readonly options: CodexAgentRunnerOptions = {},
   ) {
+    this.backendValue = backend;
     this.config = parseAgentConfig(config);
     checkRunnerOptions(options);
     if (spawnsLocally(backend.config)) checkWorkingDirectory(this.config.workingDirectory);
@@ -126,6 +134,11 @@ export class CodexAgentRunner implements AgentRunner {
       this.route = backend.registerThread(checkedThreadId(options.resumeThreadId), this.routeHandlers);
       this.threadIdValue = options.resumeThreadId;
     }
+  }
+
+  /** The backend this conversation lives on now (after its backend died: the replacement, from its next use on). */
+  get backend(): CodexBackend {
+    return this.backendValue;
   }
 
   /** The conversation (thread) id: once the first turn has started it, or the one being resumed. */
@@ -212,7 +225,7 @@ export class CodexAgentRunner implements AgentRunner {
       threadId: this.threadIdValue!,
       expectedTurnId: turnId,
       input: [{ type: "text", text, text_elements: [] }],
-    });
+    }, this.requestOptions());
   }
 
   /**
@@ -240,7 +253,7 @@ export class CodexAgentRunner implements AgentRunner {
     await this.run("", { timeoutSeconds: options.timeoutSeconds ?? DEFAULT_TURN_TIMEOUT_SECONDS }, undefined, async (signal) => {
       const connection = await this.liveConnection();
       signal.throwIfAborted();
-      await connection.request("thread/compact/start", { threadId });
+      await connection.request("thread/compact/start", { threadId }, this.requestOptions());
       return undefined;
     });
   }
@@ -304,11 +317,29 @@ export class CodexAgentRunner implements AgentRunner {
       stop.abort(new AgentError("ABORTED", "The turn was aborted by the caller's signal; it was interrupted and the runner can take another turn.", { cause: options.signal?.reason }));
     options.signal?.addEventListener("abort", onCallerAbort, { once: true });
     const start = startWork ?? ((signal: AbortSignal) => this.startTurn(prompt, options, output, signal));
+    const trace = this.backend.tracing.startTurn(startWork ? "compact" : "turn", { threadId: this.threadIdValue, model: this.config.model });
+    this.turnTrace = trace;
     const running = this.drive(active, start, stop.signal);
     this.running = running;
+    let failed = false;
+    let failure: unknown;
     try {
       return this.finish(await running, active, output);
+    } catch (error) {
+      failed = true;
+      failure = error;
+      throw error;
     } finally {
+      this.turnTrace = undefined;
+      trace?.end({
+        threadId: this.threadIdValue,
+        turnId: active.recorder.turnId,
+        model: this.config.model ?? this.threadModel,
+        turn: active.recorder.completed,
+        usage: active.recorder.turnUsage,
+        error: failure,
+        failed,
+      });
       active.deadline.cancel();
       active.watchdog?.cancel();
       options.signal?.removeEventListener("abort", onCallerAbort);
@@ -372,7 +403,7 @@ export class CodexAgentRunner implements AgentRunner {
       input: [{ type: "text", text: prompt, text_elements: [] }],
       ...(this.config.reasoningEffort ? { effort: this.config.reasoningEffort } : {}),
       ...(outputSchema ? { outputSchema } : {}),
-    });
+    }, this.requestOptions());
     return turn.id;
   }
 
@@ -434,7 +465,9 @@ export class CodexAgentRunner implements AgentRunner {
       this.route ??= this.backend.registerThread(this.threadIdValue, this.routeHandlers);
       const { personality: _unused, ...resumeSettings } = settings;
       try {
-        return (await connection.request("thread/resume", { ...resumeSettings, threadId: this.threadIdValue, excludeTurns: true })).thread.id;
+        const resumed = await connection.request("thread/resume", { ...resumeSettings, threadId: this.threadIdValue, excludeTurns: true }, this.requestOptions());
+        this.threadModel = resumed.model;
+        return resumed.thread.id;
       } catch (error) {
         if (!(error instanceof RpcError) || this.turnIds.length > 0) throw error;
         throw new InvalidConfigError(
@@ -446,7 +479,8 @@ export class CodexAgentRunner implements AgentRunner {
       }
     }
     const tools = this.options.tools?.length ? { dynamicTools: dynamicToolSpecs(this.options.tools) } : {};
-    const result = await connection.request("thread/start", { ...settings, ...tools, ...(this.options.ephemeral ? { ephemeral: true } : {}) });
+    const result = await connection.request("thread/start", { ...settings, ...tools, ...(this.options.ephemeral ? { ephemeral: true } : {}) }, this.requestOptions());
+    this.threadModel = result.model;
     return result.thread.id;
   }
 
@@ -521,6 +555,11 @@ export class CodexAgentRunner implements AgentRunner {
     if (active.recorder.accept(notification) === "completed") active.complete(active.recorder.completed!);
   }
 
+  /** Options that make a request a child span of the running turn's (none outside a turn). */
+  private requestOptions(): RequestOptions {
+    return this.turnTrace ? { observer: this.turnTrace.observer } : {};
+  }
+
   private settleMs(): number {
     return (this.options.interruptSettleSeconds ?? DEFAULT_INTERRUPT_SETTLE_SECONDS) * 1000;
   }
@@ -540,7 +579,7 @@ export class CodexAgentRunner implements AgentRunner {
     if (provider && (this.backend.state === "exited" || this.backend.state === "closed")) {
       const next = await provider();
       if (next !== this.backend) {
-        this.backend = next;
+        this.backendValue = next;
         if (this.turnHold) {
           this.turnHold.dispose();
           this.turnHold = next.hold();

@@ -35,6 +35,7 @@ import { optedOutNotifications, type NotificationSelection } from "./notificatio
 import { childEnvironment, resolveCodexBinary, type ResolvedCodexBinary } from "./resolveCodexBinary.ts";
 import { checkServerVersion, type CodexBackendWarning } from "./serverVersion.ts";
 import { stableRequestValidators } from "./stableRequestSchema.ts";
+import { CodexTracing, type CodexTracingOption } from "./tracing.ts";
 
 /** How long a server with a broken stdin or stdout gets to exit on its own before SIGTERM, in ms. */
 const BROKEN_PIPE_GRACE_MS = 500;
@@ -101,6 +102,13 @@ export interface CodexBackendConfig {
    * the watch off (an unanswered turn/interrupt still retires the backend).
    */
   readonly livenessProbe?: LivenessProbeOptions | false;
+  /**
+   * OpenTelemetry spans for turns and requests, with W3C trace context sent on each request.
+   * Default: the global tracer of `@opentelemetry/api` when that optional package can be loaded
+   * (a no-op until the application registers a provider); `{ tracer }` uses that tracer; `false`
+   * turns it off. Prompts, answers and message text are never recorded.
+   */
+  readonly tracing?: CodexTracingOption;
   /** Spawns the process; for tests. Default: cross-spawn. */
   readonly spawn?: ChildProcessTransportOptions["spawn"];
   /**
@@ -160,6 +168,7 @@ export class CodexBackend implements AsyncDisposable {
   private readonly globalListeners = new Set<(notification: ServerNotification) => void>();
   private readonly exitListeners = new Set<(error: AgentError) => void>();
   private readonly liveness: LivenessMonitor;
+  private tracingValue: CodexTracing = CodexTracing.OFF;
 
   /** Work that needs the process while no request is pending: running turns ({@link hold}). */
   private holds = 0;
@@ -221,6 +230,11 @@ export class CodexBackend implements AsyncDisposable {
   /** What the server answered to `initialize`. */
   get initializeResult(): InitializeResult | undefined {
     return this.initializeResultValue;
+  }
+
+  /** How this backend traces (off until started; see `CodexBackendConfig.tracing`). */
+  get tracing(): CodexTracing {
+    return this.tracingValue;
   }
 
   /** The codex version of the server ("0.169.0"), read from initialize's userAgent; undefined until started or when unreadable. */
@@ -396,6 +410,7 @@ export class CodexBackend implements AsyncDisposable {
   private async startProcess(): Promise<this> {
     // Checked before any process starts or byte is sent: INVALID_CONFIG names the field.
     const endpoint = parseEndpoint(this.config);
+    this.tracingValue = CodexTracing.create(this.config.tracing);
     const timeoutSeconds = this.config.startTimeoutSeconds ?? DEFAULT_START_TIMEOUT_SECONDS;
     const deadlineAt = Date.now() + timeoutSeconds * 1000;
     // The caller's callbacks never break anything (callbacks.ts); CODEX_RPC_DEBUG adds redacted logging to stderr here (debugLog.ts).
@@ -457,6 +472,7 @@ export class CodexBackend implements AsyncDisposable {
       ...(onCallbackError ? { onCallbackError } : {}),
       ...(this.config.overloadRetry ? { overloadRetry: this.config.overloadRetry } : {}),
       onPendingChange: () => this.updateKeepAlive(),
+      ...(this.tracingValue.onRequest ? { onRequest: this.tracingValue.onRequest } : {}),
     });
     this.connectionValue = connection;
     this.wire(connection);

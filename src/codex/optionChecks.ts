@@ -64,6 +64,7 @@ export function checkRunnerOptions(options: unknown): CodexAgentRunnerOptions {
 const FACTORY_OPTIONS_SHAPE = {
   runnerDefaults: z.unknown().optional(),
   respawn: z.boolean().optional(),
+  onBackendDown: functionValue().optional(),
 } satisfies { readonly [K in keyof Required<CodexAgentSessionFactoryOptions>]: z.ZodType };
 
 const FactoryOptionsSchema = z.strictObject(FACTORY_OPTIONS_SHAPE);

@@ -8,6 +8,7 @@
 import { AgentError, TurnTimeoutError } from "../errors.ts";
 import { rejectOnAbort, type ActiveTurn } from "./activeTurn.ts";
 import type { CodexBackend } from "./codexBackend.ts";
+import type { RequestOptions } from "../protocol/protocolConnection.ts";
 
 /** What a {@link TurnSettler} reads of its runner, at the moment it needs it. */
 export interface TurnSettlerHost {
@@ -20,6 +21,8 @@ export interface TurnSettlerHost {
   settleMs(): number;
   /** Adopts the turn id of `active` once the start has answered. */
   setTurnId(active: ActiveTurn, turnId: string): void;
+  /** Options of the interrupt of a running turn (its trace); default none. */
+  requestOptions?(): RequestOptions;
 }
 
 /** One runner's settling of given-up turns; see the module comment. */
@@ -52,7 +55,7 @@ export class TurnSettler {
       }
       if (turnId === undefined || active.recorder.completed || this.host.threadId() === undefined) return undefined;
       const mark = backend.heardMark();
-      const interrupt = backend.connection.request("turn/interrupt", { threadId: this.host.threadId()!, turnId });
+      const interrupt = backend.connection.request("turn/interrupt", { threadId: this.host.threadId()!, turnId }, this.host.requestOptions?.());
       const answered = await Promise.race([interrupt.then(() => true, () => true), settle.catch(() => false)]);
       if (!answered && !backend.heardSince(mark)) return this.retire(backend, `it did not answer turn/interrupt within ${settleMs / 1000} s`);
       await Promise.race([active.completion, settle]);

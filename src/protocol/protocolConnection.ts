@@ -53,13 +53,37 @@ export interface ProtocolConnectionOptions {
   readonly onCallbackError?: CallbackErrorHandler;
   /** Called when the number of requests awaiting an answer changes (the backend keeps its process referenced meanwhile). */
   readonly onPendingChange?: (pending: number) => void;
+  /** Observes every request sent (tracing); a request's own `observer` takes its place. */
+  readonly onRequest?: RequestObserver;
 }
 
 /** Per-request options. */
 export interface RequestOptions {
   /** Aborting rejects the pending request with the signal's reason (the server is not told). */
   readonly signal?: AbortSignal;
+  /** Observes this request instead of the connection's `onRequest` (each attempt of a retried one). */
+  readonly observer?: RequestObserver;
 }
+
+/** W3C Trace Context, sent as a request's `trace` member so the server can continue the trace. */
+export interface W3cTraceContext {
+  readonly traceparent?: string | null;
+  readonly tracestate?: string | null;
+}
+
+/** One observed request: the trace context to send with it, and a call when it settles. */
+export interface RequestObservation {
+  /** Sent as the request's `trace` member; nothing is sent when undefined. */
+  readonly trace?: W3cTraceContext;
+  /** Called once when the request settles; `error` is undefined when a result came back. */
+  end(error?: unknown): void;
+}
+
+/**
+ * Called as each request is written (before the write); may return a {@link RequestObservation}.
+ * Sees the method only, never the params. A throw is ignored: the request goes out unobserved.
+ */
+export type RequestObserver = (method: string) => RequestObservation | undefined;
 
 /** Called with every notification; known methods arrive validated. */
 export type NotificationListener = (notification: ServerNotification) => void;
@@ -94,6 +118,7 @@ export class ProtocolConnection {
   private readonly onCallbackError: CallbackErrorHandler | undefined;
   private readonly retry: Required<OverloadRetryOptions>;
   private readonly onPendingChange: ((pending: number) => void) | undefined;
+  private readonly onRequest: RequestObserver | undefined;
   private closedWith: unknown;
   /**
    * What the reader delivered while dispatch was held (for one event-loop turn after a
@@ -114,6 +139,7 @@ export class ProtocolConnection {
       initialDelayMs: options.overloadRetry?.initialDelayMs ?? 100,
       maxDelayMs: options.overloadRetry?.maxDelayMs ?? 2000,
     };
+    this.onRequest = options.onRequest;
     this.serverRequests = new ServerRequestRegistry(this.onProtocolError);
     this.reader = options.reader;
     this.writer = options.writer;
@@ -161,7 +187,7 @@ export class ProtocolConnection {
   async requestParsed<T>(method: string, params: unknown, parse: (raw: unknown) => T, options: RequestOptions = {}): Promise<T> {
     for (let attempt = 1; ; attempt++) {
       try {
-        const raw = await this.sendRaw(method, params, options.signal);
+        const raw = await this.sendRaw(method, params, options.signal, options.observer);
         return parse(raw);
       } catch (error) {
         if (!(error instanceof RpcError) || error.rpcCode !== SERVER_OVERLOADED_CODE) throw error;
@@ -178,12 +204,14 @@ export class ProtocolConnection {
 
   /**
    * Sends a request of any method without schema checks; the raw result is returned as is.
-   * For methods codex-rpc does not model; prefer {@link request}.
+   * For methods codex-rpc does not model; prefer {@link request}. `observer` takes the place of
+   * the connection's `onRequest` for this request.
    */
-  sendRaw(method: string, params: unknown, signal?: AbortSignal): Promise<unknown> {
+  sendRaw(method: string, params: unknown, signal?: AbortSignal, observer?: RequestObserver): Promise<unknown> {
     if (this.closedWith !== undefined) return Promise.reject(this.closedWith);
     signal?.throwIfAborted();
-    return new Promise((resolve, reject) => {
+    const observation = observe(observer ?? this.onRequest, method);
+    const answered = new Promise<unknown>((resolve, reject) => {
       const id = this.nextId++;
       const settle = (action: () => void) => {
         if (entry.settled) return;
@@ -204,8 +232,9 @@ export class ProtocolConnection {
       if (this.requests.size > this.pending.size + SETTLED_IDS_KEPT) this.forgetOldestSettled();
       this.onPendingChange?.(this.pending.size);
       signal?.addEventListener("abort", onAbort, { once: true });
-      const message = params === undefined ? { jsonrpc: "2.0", id, method } : { jsonrpc: "2.0", id, method, params };
-      this.writer.write(message as Message).then(undefined, (error: unknown) => {
+      const message: Record<string, unknown> = params === undefined ? { jsonrpc: "2.0", id, method } : { jsonrpc: "2.0", id, method, params };
+      if (observation?.trace) message.trace = observation.trace;
+      this.writer.write(message as unknown as Message).then(undefined, (error: unknown) => {
         // Never sent, so never answered. Once closed, the reason of the close is the truth (a
         // write that failed because the peer died says less).
         if (this.requests.get(id) === entry) this.requests.delete(id);
@@ -217,6 +246,17 @@ export class ProtocolConnection {
         );
       });
     });
+    if (!observation) return answered;
+    return answered.then(
+      (result) => {
+        endObservation(observation);
+        return result;
+      },
+      (error: unknown) => {
+        endObservation(observation, error);
+        throw error;
+      },
+    );
   }
 
   /** Sends a notification (e.g. `initialized`). */
@@ -475,6 +515,24 @@ function malformedResponse(method: string, problem: string): ProtocolError {
     `The app-server sent a malformed response to ${method} (${problem}); the request failed. Is the codex binary a different version than the protocol codex-rpc was built for?`,
     method,
   );
+}
+
+/** The observation of one request; an observer that throws leaves the request unobserved. */
+function observe(observer: RequestObserver | undefined, method: string): RequestObservation | undefined {
+  if (!observer) return undefined;
+  try {
+    return observer(method);
+  } catch {
+    return undefined;
+  }
+}
+
+function endObservation(observation: RequestObservation | undefined, error?: unknown): void {
+  try {
+    observation?.end(error);
+  } catch {
+    // An observer's failure never changes the request's outcome.
+  }
 }
 
 function parseResult(method: string, schema: z.ZodType, raw: unknown): unknown {
