@@ -5,6 +5,7 @@
  */
 import { AgentError, InvalidConfigError, type AgentErrorCode } from "../errors.ts";
 import { parseEndpoint } from "./backendEndpoint.ts";
+import { checkBackendConfig } from "./backendConfigSchema.ts";
 import type { BackendSlot } from "./backendSlot.ts";
 import type { CodexBackendConfig } from "./codexBackend.ts";
 
@@ -28,7 +29,7 @@ export function chooseSlot(pool: readonly BackendSlot[], excluded: ReadonlySet<B
   return best;
 }
 
-/** Checks the `mcpConfigOverrides` a caller gave to `runner()`: an array of strings, else INVALID_CONFIG. */
+/** Checks the `mcpConfigOverrides` a caller gave to `runner()`: an array of `key=value` strings, else INVALID_CONFIG. */
 export function checkMcpConfigOverrides(value: unknown): readonly string[] {
   if (!Array.isArray(value) || !value.every((entry) => typeof entry === "string")) {
     throw new InvalidConfigError(
@@ -36,6 +37,9 @@ export function checkMcpConfigOverrides(value: unknown): readonly string[] {
       'mcpConfigOverrides must be an array of strings, each a codex `-c` override such as mcp_servers.docs.command="docs-mcp".',
     );
   }
+  // Each entry as the backend config checks it (key=value, no NUL), so a bad one is refused
+  // here, by the factory and by the fake alike, before any backend is made.
+  checkBackendConfig({ mcpConfigOverrides: value });
   return value as readonly string[];
 }
 

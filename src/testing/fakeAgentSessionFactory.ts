@@ -8,7 +8,8 @@
 import type { AgentConfig, AgentRunner, AgentSessionFactory, AgentTurnOptions, AgentTurnResult } from "../agent/port.ts";
 import { AgentError, InvalidConfigError, TurnTimeoutError } from "../errors.ts";
 import { checkWorkingDirectory, parseAgentConfig } from "../codex/agentConfig.ts";
-import type { CodexAgentRunnerOptions } from "../codex/codexAgentRunner.ts";
+import { checkMcpConfigOverrides } from "../codex/backendPlacement.ts";
+import type { CodexFactoryRunnerOptions } from "../codex/codexAgentSessionFactory.ts";
 import { checkRunnerOptions, checkTurnOptions } from "../codex/optionChecks.ts";
 import { TurnDeadline } from "../codex/turnDeadline.ts";
 
@@ -87,9 +88,14 @@ export class FakeAgentSessionFactory implements AgentSessionFactory {
    * Makes a scripted conversation. The config (and runner options, when given) are checked
    * exactly as CodexAgentSessionFactory checks them, the working directory included.
    */
-  async runner(config: AgentConfig, options?: CodexAgentRunnerOptions): Promise<AgentRunner> {
+  async runner(config: AgentConfig, options?: CodexFactoryRunnerOptions): Promise<AgentRunner> {
     checkWorkingDirectory(parseAgentConfig(config).workingDirectory);
-    checkRunnerOptions(options);
+    // The same split as CodexAgentSessionFactory.runner: the MCP set picks a backend (the fake has
+    // none), the rest are runner options.
+    const isBag = typeof options === "object" && options !== null;
+    const { mcpConfigOverrides, ...runnerOptions }: CodexFactoryRunnerOptions = isBag ? options : {};
+    checkRunnerOptions(isBag ? runnerOptions : options);
+    if (mcpConfigOverrides !== undefined) checkMcpConfigOverrides(mcpConfigOverrides);
     await this.start();
     const runnerIndex = this.configs.push(config) - 1;
     let turnIndex = 0;

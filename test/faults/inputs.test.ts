@@ -64,6 +64,8 @@ const CASES: readonly Case[] = [
   { name: "two tools of one name", level: "runnerOptions", options: { tools: [0, 1].map(() => ({ name: "t", description: "d", inputSchema: { type: "object" }, handle: () => "" })) }, code: "INVALID_CONFIG", field: "tools.1.name", message: /repeats the tool name/ },
   { name: "an empty resumeThreadId", level: "runnerOptions", options: { resumeThreadId: "" }, code: "INVALID_CONFIG", field: "resumeThreadId" },
   { name: "runner options that are not an object", level: "runnerOptions", options: "accept", code: "INVALID_CONFIG", field: "options" },
+  { name: "MCP overrides that are not an array", level: "runnerOptions", options: { mcpConfigOverrides: "mcp_servers.x.command=y" }, code: "INVALID_CONFIG", field: "mcpConfigOverrides" },
+  { name: "an MCP override that is no key=value", level: "runnerOptions", options: { mcpConfigOverrides: ["mcp_servers.x.command"] }, code: "INVALID_CONFIG", field: "mcpConfigOverrides.0" },
   // Turn inputs and options
   { name: "a prompt with a lone high surrogate", level: "turn", prompt: "hi \ud800", code: "INVALID_INPUT", field: "prompt", message: /index 3/ },
   { name: "a prompt with a lone low surrogate", level: "turn", prompt: "\udc00 there", code: "INVALID_INPUT", field: "prompt", message: /index 0/ },
