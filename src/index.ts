@@ -81,6 +81,7 @@ export {
   SPAN_ATTRIBUTES,
   structuredOutput,
   TRACER_NAME,
+  UNREAD_NOTIFICATION_METHODS,
 } from "./codex/index.ts";
 export type {
   ApprovalDecision,
@@ -92,6 +93,7 @@ export type {
   CodexTurnResult,
   DynamicTool,
   LivenessProbeOptions,
+  NotificationSelection,
   ElicitationAnswer,
   ElicitationHandler,
   RequestHandlerOptions,

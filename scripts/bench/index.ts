@@ -13,7 +13,8 @@ import { CodexAgentSessionFactory } from "../../src/index.ts";
 import { measureBreakdown } from "./breakdown.ts";
 import { createBenchEnvironment, ROOT } from "./environment.ts";
 import { FloorClient } from "./floorClient.ts";
-import { interleave, timed, type Measurement } from "./interleave.ts";
+import { processCpuMs, timedWithCpu, type CpuSample } from "./cpu.ts";
+import { interleave, type Measurement } from "./interleave.ts";
 import { measurePeakMemory } from "./memory.ts";
 import { renderReport, type LatencyRow } from "./report.ts";
 import { measureRemote, remoteSection, type RemoteCounts } from "./remote.ts";
@@ -69,14 +70,33 @@ if (ONLY === "remote") {
 }
 
 const latency: LatencyRow[] = [];
-async function row(label: string, sides: Partial<Record<SideName, Measurement>>, count: number, extra: Partial<LatencyRow> = {}): Promise<void> {
+/** One repetition of one side: wall time and the CPU it used. */
+type CpuMeasurement = (round: number) => Promise<{ ms: number; cpu: CpuSample }>;
+/** Runs a latency row; `turns` is the number of turns (or start-ups) in one repetition, for CPU per turn. */
+async function row(label: string, sides: Partial<Record<SideName, CpuMeasurement>>, count: number, turns: number, extra: Partial<LatencyRow> = {}): Promise<void> {
   const started = performance.now();
-  const samples = await interleave(sides as Record<SideName, Measurement>, count, WARMUPS);
-  latency.push({ label, samples, ...extra });
-  const cells = Object.entries(samples).map(([side, values]) => `${side} ${formatMs(summarise(values as number[]))}`);
+  const cpu: Partial<Record<SideName, CpuSample[]>> = {};
+  const measurements = Object.fromEntries(
+    Object.entries(sides).map(([side, measure]) => [
+      side,
+      (async (round) => {
+        const { ms, cpu: used } = await measure!(round);
+        if (round >= 0) (cpu[side as SideName] ??= []).push(used);
+        return ms;
+      }) satisfies Measurement,
+    ]),
+  ) as Record<SideName, Measurement>;
+  const samples = await interleave(measurements, count, WARMUPS);
+  latency.push({ label, samples, cpu, turns, ...extra });
+  const cells = Object.entries(samples).map(([side, values]) => {
+    const clientCpu = cpu[side as SideName]?.map((c) => c.client / turns);
+    return `${side} ${formatMs(summarise(values as number[]))}${clientCpu && side !== "sdk" ? ` (client CPU ${summarise(clientCpu).median.toFixed(2)} ms/turn)` : ""}`;
+  });
   log(`  ${label}: ${cells.join(", ")} ${seconds(started)}`);
 }
 
+const LATER_TURN = "later turn on the same conversation";
+const FIRST_AFTER_OPEN = "first turn of a conversation opened ahead (runner.open())";
 let serial = 0;
 const prompt = () => `prompt ${serial++}`;
 
@@ -85,40 +105,65 @@ await row(
   "start-up (spawn + initialize)",
   {
     floor: async () => {
-      const started = performance.now();
-      const floor = await FloorClient.start(env.binary.path, env.childEnv);
-      const ms = performance.now() - started;
-      await floor.close();
-      return ms;
+      let floor: FloorClient | undefined;
+      const { ms, cpu } = await timedWithCpu(async () => (floor = await FloorClient.start(env.binary.path, env.childEnv)));
+      // The server started inside the window: all its CPU so far is the start-up's.
+      const server = processCpuMs(floor!.pid);
+      await floor!.close();
+      return { ms, cpu: { ...cpu, server } };
     },
     "codex-rpc": async () => {
-      const started = performance.now();
-      const factory = await new CodexAgentSessionFactory({ env: env.backendEnv }).start();
-      const ms = performance.now() - started;
-      await factory.close();
-      return ms;
+      let factory: CodexAgentSessionFactory | undefined;
+      const { ms, cpu } = await timedWithCpu(async () => (factory = await new CodexAgentSessionFactory({ env: env.backendEnv }).start()));
+      const server = processCpuMs(factory!.backend.pid);
+      await factory!.close();
+      return { ms, cpu: { ...cpu, server } };
     },
   },
   COUNTS["start-up"],
+  1,
   { note: "n/a: no process of its own; `codex exec` starts in every turn" },
 );
 
 // 2. Turns, on one long-lived client per side.
 const clients: Record<SideName, Client> = { floor: await startFloor(env), "codex-rpc": await startCodexRpc(env), sdk: startSdk(env) };
-const perSide = (measure: (client: Client) => Measurement) =>
-  Object.fromEntries(Object.values(clients).map((client) => [client.side, measure(client)])) as Record<SideName, Measurement>;
+const perSide = (work: (client: Client) => () => Promise<unknown>, among: Partial<Record<SideName, Client>> = clients) => {
+  const sides: Partial<Record<SideName, CpuMeasurement>> = {};
+  for (const client of Object.values(among)) sides[client.side] = () => timedWithCpu(work(client), () => client.serverPid());
+  return sides;
+};
 
-await row("first turn of a new conversation (thread/start + turn)", perSide((client) => () => timed(() => client.converse(prompt()))), COUNTS["first turn"]);
+await row("first turn of a new conversation (thread/start + turn)", perSide((client) => () => client.converse(prompt())), COUNTS["first turn"], 1);
 
 const conversations = Object.fromEntries(
   await Promise.all(Object.values(clients).map(async (client) => [client.side, await client.converse(prompt())] as const)),
 ) as Record<SideName, Conversation>;
-await row("later turn on the same conversation", perSide((client) => () => timed(() => conversations[client.side](prompt()))), COUNTS["later turn"], { sdkGoal: 3 });
+await row(LATER_TURN, perSide((client) => () => conversations[client.side](prompt())), COUNTS["later turn"], 1, { sdkGoal: 3 });
 
-const atOnce = (count: number) => perSide((client) => () => timed(() => Promise.all(Array.from({ length: count }, () => client.converse(prompt())))));
-await row("8 conversations at once (one turn each)", atOnce(8), COUNTS["8 at once"], { sdkGoal: 3 });
-await row("32 conversations at once (one turn each)", atOnce(32), COUNTS["32 at once"]);
+// The first turn of a conversation opened ahead of its prompt (runner.open(); the floor's thread/start), opening untimed.
+const opened: Partial<Record<SideName, CpuMeasurement>> = {};
+for (const client of [clients.floor, clients["codex-rpc"]]) {
+  opened[client.side] = async () => {
+    const conversation = await client.open!();
+    return timedWithCpu(() => conversation(prompt()), () => client.serverPid());
+  };
+}
+await row(FIRST_AFTER_OPEN, opened, COUNTS["first turn"], 1, {
+  note: "n/a: a thread of the SDK starts with its first turn",
+  goalAgainst: { label: LATER_TURN, ratio: 1.1, what: "a later turn" },
+});
+
+const atOnce = (count: number, among: Partial<Record<SideName, Client>> = clients) =>
+  perSide((client) => () => Promise.all(Array.from({ length: count }, () => client.converse(prompt()))), among);
+await row("8 conversations at once (one turn each)", atOnce(8), COUNTS["8 at once"], 8, { sdkGoal: 3 });
+await row("32 conversations at once (one turn each)", atOnce(32), COUNTS["32 at once"], 32);
 await Promise.all(Object.values(clients).map((client) => client.close()));
+
+// The same with codex-rpc asking for every notification (no opt-out at initialize): what the opt-out saves.
+const everything = { floor: await startFloor(env), "codex-rpc": await startCodexRpc(env, { notifications: "all" }) };
+await row('8 conversations at once, codex-rpc with notifications: "all"', atOnce(8, everything), COUNTS["8 at once"], 8);
+await row('32 conversations at once, codex-rpc with notifications: "all"', atOnce(32, everything), COUNTS["32 at once"], 32);
+await Promise.all([everything.floor.close(), everything["codex-rpc"].close()]);
 
 // 3. Peak memory of 8 conversations at once, every side from nothing.
 let started = performance.now();

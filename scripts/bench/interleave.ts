@@ -29,10 +29,3 @@ export async function interleave<K extends string>(
   }
   return samples;
 }
-
-/** Times `work` in milliseconds. */
-export async function timed(work: () => Promise<unknown>): Promise<number> {
-  const started = performance.now();
-  await work();
-  return performance.now() - started;
-}

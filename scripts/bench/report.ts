@@ -1,5 +1,6 @@
 /** Renders the results of `npm run bench` as Markdown: tables, goals met or missed, and the setup. */
 import type { FloorTurn, TurnBreakdown } from "./breakdown.ts";
+import type { CpuSample } from "./cpu.ts";
 import type { MachineInfo } from "./environment.ts";
 import type { MemoryResult } from "./memory.ts";
 import type { ScaleRun } from "./scale.ts";
@@ -15,6 +16,12 @@ export interface LatencyRow {
   readonly sdkGoal?: number;
   /** Why a side has no number in this row. */
   readonly note?: string;
+  /** CPU used by each repetition, index i taken with samples[side][i]. */
+  readonly cpu?: Partial<Record<SideName, CpuSample[]>>;
+  /** Turns (or start-ups) in one repetition, for CPU per turn. */
+  readonly turns?: number;
+  /** A goal against another row: codex-rpc's median here at most `ratio` times its median there. */
+  readonly goalAgainst?: { readonly label: string; readonly ratio: number; readonly what: string };
 }
 
 /** Everything one run measured. */
@@ -56,9 +63,38 @@ function latencyTable(rows: readonly LatencyRow[]): string[] {
     const goals: string[] = [];
     if (overFloor) goals.push(`≤ ${FLOOR_GOAL}× floor: ${verdict(overFloor.median <= FLOOR_GOAL)}`);
     if (row.sdkGoal !== undefined && sdkOver) goals.push(`≥ ${row.sdkGoal}× faster than the SDK: ${verdict(sdkOver.median >= row.sdkGoal)}`);
+    const other = row.goalAgainst && rows.find((candidate) => candidate.label === row.goalAgainst!.label)?.samples["codex-rpc"];
+    if (row.goalAgainst && other) {
+      const ratio = summarise(rpc).median / summarise(other).median;
+      goals.push(`≤ ${row.goalAgainst.ratio}× ${row.goalAgainst.what} (${ratio.toFixed(2)}×): ${verdict(ratio <= row.goalAgainst.ratio)}`);
+    }
     out.push(
       `| ${row.label} | ${cell(floor)} | ${cell(rpc)} | ${sdk ? cell(sdk) : (row.note ?? "–")} | ${overFloor ? formatRatio(overFloor) : "–"} | ${sdkOver ? formatRatio(sdkOver) : "–"} | ${goals.join("; ")} |`,
     );
+  }
+  return out;
+}
+
+function cpuTable(rows: readonly LatencyRow[]): string[] {
+  const out = [
+    "| row | client CPU per turn: floor | codex-rpc | codex-rpc − floor | app-server CPU per turn: floor | codex-rpc |",
+    "|---|---|---|---|---|---|",
+  ];
+  const ms = (value: number) => `${value.toFixed(2)} ms`;
+  for (const row of rows) {
+    const turns = row.turns ?? 1;
+    const floor = row.cpu?.floor;
+    const rpc = row.cpu?.["codex-rpc"];
+    if (!floor || !rpc) continue;
+    const client = (samples: readonly CpuSample[]) => summarise(samples.map((c) => c.client / turns));
+    const cell = (s: Summary) => `${ms(s.median)} (${s.p25.toFixed(2)}–${s.p75.toFixed(2)})`;
+    // Clock ticks of 10 ms: a mean over every repetition, not a median of coarse values.
+    const server = (samples: readonly CpuSample[]) => {
+      const known = samples.filter((c) => c.server !== undefined);
+      return known.length ? ms(known.reduce((sum, c) => sum + c.server!, 0) / known.length / turns) : "–";
+    };
+    const difference = summarise(rpc.map((c, i) => (c.client - floor[i]!.client) / turns));
+    out.push(`| ${row.label} | ${cell(client(floor))} | ${cell(client(rpc))} | ${cell(difference)} | ${server(floor)} | ${server(rpc)} |`);
   }
   return out;
 }
@@ -141,9 +177,9 @@ function breakdownTable(breakdown: BenchResults["breakdown"]): string[] {
     `| client: turn/completed read → promise resolved | ${of((t) => t.afterRead)} |`,
     `| client CPU handling stdout during the turn (${messages} messages; synchronous, overlaps the server's time) | ${of((t) => t.readHandling)} |`,
     `|   of which JSON.parse | ${of((t) => t.parse)} |`,
-    `|   of which zod validation of the notifications | ${of((t) => t.notificationValidation)} |`,
-    `|   the rest: split, decode, envelope check, dispatch, route, record | ${of((t) => t.readHandling - t.parse - t.notificationValidation)} |`,
-    `| client: zod validation of turn/start params and result | ${of((t) => t.requestValidation)} |`,
+    `|   of which zod's safeParse on the notifications (fastSafeParse's compiled checks count in the rest) | ${of((t) => t.notificationValidation)} |`,
+    `|   the rest: split, decode, envelope check, compiled schema checks, dispatch, route, record | ${of((t) => t.readHandling - t.parse - t.notificationValidation)} |`,
+    `| client: zod's safeParse of turn/start params and result (outside fastSafeParse's compiled checks) | ${of((t) => t.requestValidation)} |`,
     `| floor, same turns interleaved: whole turn | ${formatMs(summarise(breakdown.floor.map((t) => t.total)))} |`,
     `| floor: turn/start written → turn/completed read | ${formatMs(summarise(breakdown.floor.map((t) => t.server)))} |`,
   ];
@@ -175,6 +211,14 @@ export function renderReport(results: BenchResults): string {
       "codex-rpc runs through its port (`CodexAgentSessionFactory` → `runner()` → `turn()`), which validates every message and records the turn's events. " +
       "The SDK spawns `codex exec` for every turn (`codex exec resume` for later ones), so it has no start-up of its own. " +
       "\"N conversations at once\": N new conversations on one backend, one turn each, all started together.",
+    "",
+    "### CPU per turn",
+    "",
+    ...cpuTable(results.latency),
+    "",
+    "The same repetitions as the latency table. Client: `process.cpuUsage()` (user + system, every thread of this process) around each repetition, divided by its turns (start-ups in the first row); median (p25–p75); " +
+      "codex-rpc − floor is the median of the per-round differences. App-server: utime + stime of its process from /proc (clock ticks of 10 ms), the mean over all repetitions; " +
+      "it does not count the model, which runs in a process of its own. CPU time moves far less with the machine's load than wall time: when a row's ratio moves, these say whose work moved.",
     "",
     "## Peak memory",
     "",

@@ -20,6 +20,10 @@ export interface Client {
   readonly side: SideName;
   /** Starts a new conversation and runs its first turn; resolves with the conversation for later turns. */
   converse(prompt: string): Promise<Conversation>;
+  /** Opens a new conversation ahead of its first prompt (no turn); the SDK cannot. */
+  open?(): Promise<Conversation>;
+  /** The long-lived app-server's process id, for its CPU time (none for the SDK). */
+  serverPid(): number | undefined;
   close(): Promise<void>;
 }
 
@@ -42,6 +46,11 @@ export async function startFloor(env: BenchEnvironment): Promise<Client> {
       await turn(threadId, prompt);
       return (next) => turn(threadId, next);
     },
+    async open() {
+      const threadId = await floor.startThread(env.workDir);
+      return (next) => turn(threadId, next);
+    },
+    serverPid: () => floor.pid,
     close: () => floor.close(),
   };
 }
@@ -57,6 +66,12 @@ export async function startCodexRpc(env: BenchEnvironment, config: Partial<Codex
       check("codex-rpc", prompt, (await runner.turn(prompt)).assistantText);
       return async (next) => check("codex-rpc", next, (await runner.turn(next)).assistantText);
     },
+    async open() {
+      const runner = await factory.runner({ workingDirectory: env.workDir });
+      await runner.open();
+      return async (next) => check("codex-rpc", next, (await runner.turn(next)).assistantText);
+    },
+    serverPid: () => factory.backend.pid,
     close: () => factory.close(),
   };
 }
@@ -71,6 +86,7 @@ export function startSdk(env: BenchEnvironment): Client {
       check("sdk", prompt, (await thread.run(prompt)).finalResponse);
       return async (next) => check("sdk", next, (await thread.run(next)).finalResponse);
     },
+    serverPid: () => undefined,
     close: async () => {},
   };
 }

@@ -21,6 +21,8 @@ export interface ActiveTurn {
   readonly started: Promise<string>;
   /** Adopt the id of the first turn/started (compaction answers with no turn id). */
   readonly adoptFirstTurn: boolean;
+  /** True when someone watches the turn live (an onEvent callback or a stream). */
+  readonly watched: boolean;
   readonly onDelta: ((itemId: string, delta: string) => void) | undefined;
   /** Deltas that came before the turn id was known; replayed (this turn's only) once it is. */
   readonly earlyDeltas: { readonly turnId: string; readonly itemId: string; readonly delta: string }[];
@@ -36,7 +38,8 @@ export interface ActiveTurnOptions {
   /** Aborted (with the reason as the turn's error) when the deadline or the watchdog fires. */
   readonly stop: AbortController;
   readonly adoptFirstTurn: boolean;
-  readonly onEvent: (event: AgentTurnEvent) => void;
+  /** Absent when nobody watches the turn live (then no live-only event is built). */
+  readonly onEvent?: (event: AgentTurnEvent) => void;
   readonly onDelta?: (itemId: string, delta: string) => void;
   /** Removes secrets from the server's texts before they become events. */
   readonly redact?: (text: string) => string;
@@ -82,6 +85,7 @@ export function createActiveTurn(options: ActiveTurnOptions): ActiveTurn {
     completion,
     started,
     adoptFirstTurn: options.adoptFirstTurn,
+    watched: options.onEvent !== undefined,
     onDelta: options.onDelta,
     earlyDeltas: [],
     complete,

@@ -31,6 +31,7 @@ const BACKEND_CONFIG_SHAPE = {
   inheritEnv: z.boolean().optional(),
   startTimeoutSeconds: seconds().optional(),
   experimentalApi: z.boolean().optional(),
+  notifications: z.enum(["needed", "all"], { error: 'must be "needed" (leave out what codex-rpc never reads) or "all"' }).optional(),
   clientInfo: z
     .strictObject({
       name: wellFormedString().min(1, "must not be empty"),

@@ -101,6 +101,23 @@ export function isPlainObject(value: unknown): value is Record<string, unknown> 
   return proto === Object.prototype || proto === null;
 }
 
+const acceptsEmpty = new WeakMap<z.ZodObject, boolean>();
+
+/** True when `schema` accepts `{}` (every option optional), found out once per schema. */
+function emptyAccepted(schema: z.ZodObject): boolean {
+  let accepted = acceptsEmpty.get(schema);
+  if (accepted === undefined) {
+    accepted = schema.safeParse({}).success;
+    acceptsEmpty.set(schema, accepted);
+  }
+  return accepted;
+}
+
+function isEmpty(value: Record<string, unknown>): boolean {
+  for (const _ in value) return false;
+  return Object.getOwnPropertySymbols(value).length === 0;
+}
+
 /** The known key closest to `key` (a typo, a different case, a longer or shorter name), if any is close. */
 export function didYouMean(key: string, known: readonly string[]): string | undefined {
   const lower = key.toLowerCase();
@@ -154,6 +171,8 @@ export function checkObject<T>(subject: CheckSubject, schema: z.ZodObject, value
   if (!isPlainObject(value)) {
     throw checkError(subject, subject.fieldPrefix?.replace(/\.$/, "") || (subject.objectField ?? "options"), `${subject.owner} must be an object (got ${describeValue(value)}).`);
   }
+  // Most turns pass no options at all: an empty object needs no parse once its schema took one.
+  if (emptyAccepted(schema) && isEmpty(value)) return value as T;
   const parsed = schema.safeParse(value);
   if (parsed.success) return value as T;
   const issue = parsed.error.issues[0]!;

@@ -154,6 +154,17 @@ export class CodexAgentRunner implements AgentRunner {
   }
 
   /**
+   * Opens the conversation now instead of at the first turn: starts the thread (`thread/start`,
+   * or `thread/resume` for `resumeThreadId`) and resolves with its id, so that the first turn
+   * only sends `turn/start` and costs what a later turn costs. For applications that know a
+   * conversation is coming before its first prompt. Idempotent: an open thread, or one being
+   * opened, is not opened again; a failed open is tried again by the next call or turn.
+   */
+  open(): Promise<string> {
+    return this.loadedThreadId();
+  }
+
+  /**
    * Runs one turn and resolves with its final assistant text and events. Rejects at once with
    * RUNNER_BUSY when a turn is already running on this runner.
    */
@@ -306,11 +317,15 @@ export class CodexAgentRunner implements AgentRunner {
       // A compaction's turn id comes only with its turn/started; a review's with the review/start answer.
       adoptFirstTurn: kind === "compact",
       // Each of the caller's callbacks on its own: one that throws keeps neither the other nor the stream from the event.
-      onEvent: (event) => {
-        callSafely("onEvent (runner)", this.options.onEvent, this.backend.config.onCallbackError, event);
-        callSafely("onEvent (turn)", options.onEvent, this.backend.config.onCallbackError, event);
-        stream?.event(event);
-      },
+      ...(this.options.onEvent || options.onEvent || stream
+        ? {
+            onEvent: (event: AgentTurnEvent) => {
+              callSafely("onEvent (runner)", this.options.onEvent, this.backend.config.onCallbackError, event);
+              callSafely("onEvent (turn)", options.onEvent, this.backend.config.onCallbackError, event);
+              stream?.event(event);
+            },
+          }
+        : {}),
       redact: (text) => this.backend.redactText(text),
       onCallbackError: this.backend.config.onCallbackError,
       ...(stream ? { onDelta: (itemId: string, delta: string) => stream.delta(itemId, delta) } : {}),
@@ -555,7 +570,8 @@ export class CodexAgentRunner implements AgentRunner {
       return;
     }
     // Live progress (progressEvents.ts) only once the turn's id is known: before, it may be another turn's.
-    const live = active.recorder.turnId === undefined ? undefined : liveEventOf(notification, active.recorder.turnId);
+    // Nobody watching live: no live event is built.
+    const live = !active.watched || active.recorder.turnId === undefined ? undefined : liveEventOf(notification, active.recorder.turnId);
     if (live) active.recorder.live(live);
     if (active.recorder.accept(notification) === "completed") active.complete(active.recorder.completed!);
   }

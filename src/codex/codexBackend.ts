@@ -31,6 +31,7 @@ import { checkBackendConfig } from "./backendConfigSchema.ts";
 import { parseEndpoint, type BackendEndpoint, type CodexBackendAuth, type ReconnectOptions } from "./backendEndpoint.ts";
 import { connectLink, spawnLink, type BackendLink, type LinkHooks } from "./backendLink.ts";
 import { LivenessMonitor, type LivenessProbeOptions } from "./livenessMonitor.ts";
+import { optedOutNotifications, type NotificationSelection } from "./notificationOptOut.ts";
 import { childEnvironment, resolveCodexBinary, type ResolvedCodexBinary } from "./resolveCodexBinary.ts";
 import { checkServerVersion, type CodexBackendWarning } from "./serverVersion.ts";
 import { stableRequestValidators } from "./stableRequestSchema.ts";
@@ -62,6 +63,13 @@ export interface CodexBackendConfig {
   readonly startTimeoutSeconds?: number;
   /** Ask for the experimental API at initialize (needed for dynamic tools); default false. */
   readonly experimentalApi?: boolean;
+  /**
+   * `"needed"` (default): at initialize, opt out of the frequent notifications nothing in
+   * codex-rpc reads (`UNREAD_NOTIFICATION_METHODS`), so the server does not write them;
+   * `"all"`: ask for every notification (for `onGlobalNotification` listeners of those methods).
+   * With `onTraffic` set the default is `"all"`: a traffic log sees everything.
+   */
+  readonly notifications?: NotificationSelection;
   /** Client identity sent at initialize. */
   readonly clientInfo?: { readonly name: string; readonly title?: string; readonly version: string };
   /** Retry policy for "Server overloaded" errors. */
@@ -481,7 +489,8 @@ export class CodexBackend implements AsyncDisposable {
           "initialize",
           {
             clientInfo: this.config.clientInfo ?? DEFAULT_CLIENT_INFO,
-            capabilities: { experimentalApi: this.config.experimentalApi ?? false },
+            // A traffic log (onTraffic, CODEX_RPC_DEBUG=traffic) sees every notification.
+            capabilities: { experimentalApi: this.config.experimentalApi ?? false, ...optOut({ notifications: this.config.notifications, onTraffic: logHooks.onTraffic }) },
           },
           { signal: deadline },
         ),
@@ -700,6 +709,11 @@ function exitedDuringStart(link: BackendLink, exit: ProcessExitInfo): BackendSta
       "Check the stderr tail below; a bad -c override or an unreadable CODEX_HOME are common causes.",
     exit,
   );
+}
+
+function optOut(config: Pick<CodexBackendConfig, "notifications" | "onTraffic">): { optOutNotificationMethods?: string[] } {
+  const methods = optedOutNotifications(config);
+  return methods ? { optOutNotificationMethods: [...methods] } : {};
 }
 
 function trafficHooks(onTraffic: NonNullable<CodexBackendConfig["onTraffic"]>) {

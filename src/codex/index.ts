@@ -19,6 +19,8 @@ export { APPROVAL_DECISIONS } from "./approvals.ts";
 export type { ApprovalDecision, ApprovalHandler, ApprovalKind, ApprovalRequest, DecidedBy } from "./approvals.ts";
 export { DEFAULT_PROBE_AFTER_SILENCE_SECONDS, DEFAULT_PROBE_TIMEOUT_SECONDS } from "./livenessMonitor.ts";
 export type { LivenessProbeOptions } from "./livenessMonitor.ts";
+export { UNREAD_NOTIFICATION_METHODS } from "./notificationOptOut.ts";
+export type { NotificationSelection } from "./notificationOptOut.ts";
 export { childEnvironment, resolveCodexBinary } from "./resolveCodexBinary.ts";
 export type { CodexBinarySource, ResolvedCodexBinary, ResolveCodexBinaryOptions } from "./resolveCodexBinary.ts";
 export { SPAN_ATTRIBUTES, TRACER_NAME } from "./tracing.ts";

@@ -19,6 +19,7 @@ import {
   type ClientRequestResult,
 } from "./clientRequests.ts";
 import { describeZodError } from "./envelope.ts";
+import { fastSafeParse } from "./fastSafeParse.ts";
 import { SERVER_NOTIFICATIONS, type ServerNotification } from "./serverNotifications.ts";
 import { ServerRequestRegistry } from "./serverRequestRegistry.ts";
 
@@ -168,7 +169,7 @@ export class ProtocolConnection {
     options: RequestOptions = {},
   ): Promise<ClientRequestResult<M>> {
     const definition = CLIENT_REQUESTS[method];
-    const checkedParams = definition.params.safeParse(params);
+    const checkedParams = fastSafeParse(definition.params, params);
     if (!checkedParams.success) {
       throw new ProtocolError(
         `codex-rpc refused to send ${method}: its params are invalid (${describeZodError(checkedParams.error)}).`,
@@ -471,7 +472,8 @@ export class ProtocolConnection {
     const schema = (SERVER_NOTIFICATIONS as Record<string, z.ZodType | undefined>)[method];
     let notification: ServerNotification = { method, params };
     if (schema) {
-      const parsed = schema.safeParse(params);
+      // Checked without zod's copy of every key at every level (the params are only read).
+      const parsed = fastSafeParse(schema, params);
       if (!parsed.success) {
         const error = new ProtocolError(
           `The app-server sent ${method} with params that do not match its schema (${describeZodError(parsed.error)}).`,
@@ -534,7 +536,7 @@ function endObservation(observation: RequestObservation | undefined, error?: unk
 }
 
 function parseResult(method: string, schema: z.ZodType, raw: unknown): unknown {
-  const parsed = schema.safeParse(raw);
+  const parsed = fastSafeParse(schema, raw);
   if (parsed.success) return parsed.data;
   throw new ProtocolError(
     `The app-server answered ${method} with a result that does not match its schema (${describeZodError(parsed.error)}). ` +

@@ -162,6 +162,7 @@ describe("a bad backend config is refused at construction, before any spawn", ()
     ["an env value with a NUL byte", { env: { A: "x\0y" } }, "env.A", /NUL/],
     ["inheritEnv as a string", { inheritEnv: "false" }, "inheritEnv", /boolean/],
     ["onTraffic that is not a function", { onTraffic: true }, "onTraffic", /function/],
+    ["notifications that is not a selection", { notifications: "none" }, "notifications", /"needed".*"all"/],
     ["a negative overloadRetry delay", { overloadRetry: { initialDelayMs: -1 } }, "overloadRetry.initialDelayMs", /0 or more/],
     ["zero overloadRetry attempts", { overloadRetry: { maxAttempts: 0 } }, "overloadRetry.maxAttempts", /at least 1/],
     ["an unknown overloadRetry option", { overloadRetry: { retries: 3 } }, "overloadRetry.retries", /maxAttempts, initialDelayMs, maxDelayMs/],

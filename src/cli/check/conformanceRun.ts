@@ -100,6 +100,8 @@ export async function runConformance(options: ConformanceOptions = {}): Promise<
     const factory = new CodexAgentSessionFactory({
       env: home.env,
       spawn,
+      // A conformance check validates every notification the binary sends, not only those codex-rpc reads.
+      notifications: "all",
       startTimeoutSeconds: options.startTimeoutSeconds ?? DEFAULT_CHECK_START_TIMEOUT_SECONDS,
       ...(options.codexBin ? { codexBin: options.codexBin } : {}),
     });
