@@ -29,3 +29,10 @@ export async function interleave<K extends string>(
   }
   return samples;
 }
+
+/** Times `work` in milliseconds. */
+export async function timed(work: () => Promise<unknown>): Promise<number> {
+  const started = performance.now();
+  await work();
+  return performance.now() - started;
+}
