@@ -41,6 +41,27 @@ import { CodexTracing, type CodexTracingOption } from "./tracing.ts";
 /** How long a server with a broken stdin or stdout gets to exit on its own before SIGTERM, in ms. */
 const BROKEN_PIPE_GRACE_MS = 500;
 
+/** How long a failed handshake waits for the peer's own exit before stopping it, in ms. */
+const EXIT_AFTER_FAILED_START_MS = 300;
+
+/** The value `promise` resolves with within `ms`, else undefined; the timer never keeps the process alive. */
+function settledWithin<T>(promise: Promise<T>, ms: number): Promise<T | undefined> {
+  return new Promise((resolve) => {
+    const timer = setTimeout(() => resolve(undefined), ms);
+    timer.unref();
+    void promise.then(
+      (value) => {
+        clearTimeout(timer);
+        resolve(value);
+      },
+      () => {
+        clearTimeout(timer);
+        resolve(undefined);
+      },
+    );
+  });
+}
+
 /** Default deadline of start-up (spawn + initialize), in seconds. */
 export const DEFAULT_START_TIMEOUT_SECONDS = 30;
 
@@ -503,13 +524,17 @@ export class CodexBackend implements AsyncDisposable {
       // or the backend would be "running" with a dead process that nothing ever reports.
       if (link.endInfo) throw exitedDuringStart(link, this.redactExit(link.endInfo));
     } catch (error) {
-      const exit = this.redactExit(link.endInfo ?? (await link.close({ graceMs: 500, termGraceMs: 1000 })));
+      // A write that failed because the peer went away usually lands before its exit is read:
+      // give the exit a moment, so the error tells the exit (code, stderr), not the broken pipe.
+      const endedByItself = link.endInfo ?? (deadline.aborted ? undefined : await settledWithin(exitProcessed, EXIT_AFTER_FAILED_START_MS));
+      const exit = this.redactExit(endedByItself ?? (await link.close({ graceMs: 500, termGraceMs: 1000 })));
       connection.close(error);
       if (this.stateValue === "closed") {
         throw new AgentError("CLOSED", "The codex backend was closed while it was starting.", { cause: error });
       }
       this.stateValue = "exited";
       if (error instanceof BackendStartError || error instanceof UnsupportedVersionError) throw error;
+      if (endedByItself) throw exitedDuringStart(link, exit);
       if (deadline.aborted) {
         throw new BackendStartError(
           `The ${link.name} did not answer initialize within ${timeoutSeconds} s; ${link.remote ? "the connection was closed" : "it was stopped"}. ` +
