@@ -24,7 +24,7 @@ import { connectBackendLink, spawnBackendLink } from "./openBackendLink.ts";
 import type { ResolvedCodexBinary } from "./resolveCodexBinary.ts";
 import { checkServerVersion, type CodexBackendWarning } from "./serverVersion.ts";
 import { stableRequestValidators } from "./stableRequestSchema.ts";
-import { exitedDuringStart, startFailure } from "./startFailure.ts";
+import { EXIT_AFTER_FAILED_START_MS, exitedDuringStart, settledWithin, startFailure } from "./startFailure.ts";
 import { ConversationCatalog } from "./conversationCatalog.ts";
 import { ThreadRouter, type ThreadRoute } from "./threadRouter.ts";
 import { CodexTracing } from "./tracing.ts";
@@ -345,13 +345,23 @@ export class CodexBackend implements AsyncDisposable {
       // or the backend would be "running" with a dead process that nothing ever reports.
       if (link.endInfo) throw exitedDuringStart(link, this.redaction.exit(link.endInfo));
     } catch (error) {
-      const exit = this.redaction.exit(link.endInfo ?? (await link.close({ graceMs: 500, termGraceMs: 1000 })));
+      // A write that failed because the peer went away usually lands before its exit is read:
+      // give the exit a moment, so the error tells the exit (code, stderr), not the broken pipe.
+      const endedByItself = link.endInfo ?? (deadline.aborted ? undefined : await settledWithin(exitProcessed, EXIT_AFTER_FAILED_START_MS));
+      const exit = this.redaction.exit(endedByItself ?? (await link.close({ graceMs: 500, termGraceMs: 1000 })));
       connection.close(error);
       if (this.stateValue === "closed") {
         throw new AgentError("CLOSED", "The codex backend was closed while it was starting.", { cause: error });
       }
       this.stateValue = "exited";
-      throw startFailure(error, { link, exit, deadlineAborted: deadline.aborted, timeoutSeconds, redact: (text) => this.redaction.text(text) });
+      throw startFailure(error, {
+        link,
+        exit,
+        endedByItself: endedByItself !== undefined,
+        deadlineAborted: deadline.aborted,
+        timeoutSeconds,
+        redact: (text) => this.redaction.text(text),
+      });
     }
     if (this.stateValue !== "starting") {
       // close() was called during start-up.

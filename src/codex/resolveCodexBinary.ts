@@ -84,7 +84,19 @@ export function resolveCodexBinary(options: ResolveCodexBinaryOptions): Resolved
   );
 }
 
+/**
+ * The bundled binary once found: an installed package does not move while a process runs, and
+ * looking it up (module resolution, realpath, stats) costs more than the rest of a start-up's
+ * client work. Misses are not kept, so a package installed later is still found.
+ */
+let bundledFound: ResolvedCodexBinary | undefined;
+
 function findBundled(tried: string[]): ResolvedCodexBinary | undefined {
+  bundledFound ??= lookUpBundled(tried);
+  return bundledFound;
+}
+
+function lookUpBundled(tried: string[]): ResolvedCodexBinary | undefined {
   const require = createRequire(import.meta.url);
   let packageJson: string;
   try {

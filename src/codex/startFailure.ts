@@ -5,10 +5,33 @@
 import { BackendStartError, describeExit, UnsupportedVersionError, type ProcessExitInfo } from "../errors.ts";
 import type { BackendLink } from "./backendLink.ts";
 
+/** How long a failed handshake waits for the peer's own exit before stopping it, in ms. */
+export const EXIT_AFTER_FAILED_START_MS = 300;
+
+/** The value `promise` resolves with within `ms`, else undefined; the timer never keeps the process alive. */
+export function settledWithin<T>(promise: Promise<T>, ms: number): Promise<T | undefined> {
+  return new Promise((resolve) => {
+    const timer = setTimeout(() => resolve(undefined), ms);
+    timer.unref();
+    void promise.then(
+      (value) => {
+        clearTimeout(timer);
+        resolve(value);
+      },
+      () => {
+        clearTimeout(timer);
+        resolve(undefined);
+      },
+    );
+  });
+}
+
 /** How a start-up that failed the handshake went: the link, how it ended (redacted), and the deadline. */
 export interface StartFailureContext {
   readonly link: BackendLink;
   readonly exit: ProcessExitInfo;
+  /** True when the peer exited (or closed the connection) by itself, not stopped by the backend. */
+  readonly endedByItself: boolean;
   /** True when the start-up deadline fired. */
   readonly deadlineAborted: boolean;
   readonly timeoutSeconds: number;
@@ -18,11 +41,13 @@ export interface StartFailureContext {
 
 /**
  * What start() throws for `error`, raised during the handshake: a BackendStartError or
- * UnsupportedVersionError as is, else a BackendStartError saying whether the deadline fired.
+ * UnsupportedVersionError as is, else a BackendStartError telling the peer's exit when it ended
+ * by itself, else saying whether the deadline fired.
  */
 export function startFailure(error: unknown, context: StartFailureContext): unknown {
   const { link, exit } = context;
   if (error instanceof BackendStartError || error instanceof UnsupportedVersionError) return error;
+  if (context.endedByItself) return exitedDuringStart(link, exit);
   if (context.deadlineAborted) {
     return new BackendStartError(
       `The ${link.name} did not answer initialize within ${context.timeoutSeconds} s; ${link.remote ? "the connection was closed" : "it was stopped"}. ` +
