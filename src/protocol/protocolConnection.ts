@@ -146,12 +146,14 @@ export class ProtocolConnection {
    */
   sendRaw(method: string, params: unknown, signal?: AbortSignal, observer?: RequestObserver): Promise<unknown> {
     if (this.closedWith !== undefined) return Promise.reject(this.closedWith);
-    signal?.throwIfAborted();
+    if (signal?.aborted) return Promise.reject(signal.reason);
     const observation = observe(observer ?? this.onRequest, method);
     const { id, answered, unsent } = this.pending.open(method, signal);
     const message: Record<string, unknown> = params === undefined ? { jsonrpc: "2.0", id, method } : { jsonrpc: "2.0", id, method, params };
     if (observation?.trace) message.trace = observation.trace;
-    this.writer.write(message as unknown as Message).then(undefined, (error: unknown) => {
+    // A writer that throws instead of rejecting must still end in a rejected request, never a throw.
+    const written = (async () => this.writer.write(message as unknown as Message))();
+    written.then(undefined, (error: unknown) => {
       // Never sent, so never answered. Once closed, the reason of the close is the truth (a
       // write that failed because the peer died says less).
       unsent(
