@@ -3,7 +3,7 @@
  * silence watchdog, and the promises that settle when its id is known and when it completes.
  */
 import type { AgentTurnEvent } from "../agent/port.ts";
-import type { CallbackErrorHandler } from "../callbacks.ts";
+import { callSafely, type CallbackErrorHandler } from "../callbacks.ts";
 import { AgentError, TurnTimeoutError } from "../errors.ts";
 import type { Turn } from "../protocol/common.ts";
 import { SilenceWatchdog } from "./silenceWatchdog.ts";
@@ -105,4 +105,35 @@ export function rejectOnAbort(signal: AbortSignal): Promise<never> & { dispose()
   promise.catch(() => {});
   promise.dispose = () => signal.removeEventListener("abort", onAbort);
   return promise;
+}
+
+/** Gives the turn its id: replays this turn's early deltas, and completes it if its turn/completed came first. */
+export function setTurnId(active: ActiveTurn, turnId: string): void {
+  active.markStarted(turnId);
+  if (active.onDelta) for (const early of active.earlyDeltas.splice(0)) if (early.turnId === turnId) active.onDelta(early.itemId, early.delta);
+  if (active.recorder.setTurnId(turnId) === "completed") active.complete(active.recorder.completed!);
+}
+
+/** The event stream says why the backend went (crash, or retired as wedged), before the turn rejects. */
+export function reportBackendGone(active: ActiveTurn, message: string): void {
+  active.recorder.addEvent({ kind: "error", summary: message.split("\n")[0]!, metadata: { message, codexErrorInfo: null, willRetry: false } });
+}
+
+/**
+ * The `onEvent` of a turn: the runner's and the turn's callbacks each on its own (one that throws
+ * keeps neither the other nor the stream from the event), then the stream; undefined when nobody
+ * listens. `onCallbackError` is read at each event (the runner's backend can change mid-turn).
+ */
+export function turnEventFanOut(
+  runnerOnEvent: ((event: AgentTurnEvent) => void) | undefined,
+  turnOnEvent: ((event: AgentTurnEvent) => void) | undefined,
+  stream: { event(event: AgentTurnEvent): void } | undefined,
+  onCallbackError: () => CallbackErrorHandler | undefined,
+): ((event: AgentTurnEvent) => void) | undefined {
+  if (!runnerOnEvent && !turnOnEvent && !stream) return undefined;
+  return (event) => {
+    callSafely("onEvent (runner)", runnerOnEvent, onCallbackError(), event);
+    callSafely("onEvent (turn)", turnOnEvent, onCallbackError(), event);
+    stream?.event(event);
+  };
 }

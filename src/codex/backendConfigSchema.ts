@@ -5,7 +5,7 @@
  * on the command line or into the environment can be carried there.
  */
 import { z } from "zod";
-import type { CodexBackendConfig } from "./codexBackend.ts";
+import type { CodexBackendConfig } from "./codexBackendConfig.ts";
 import { checkObject, functionValue, milliseconds, processString, seconds, wellFormedString } from "./checkSupport.ts";
 
 const override = processString("argument").superRefine((text, ctx) => {

@@ -7,7 +7,7 @@ import { AgentError, InvalidConfigError, type AgentErrorCode } from "../errors.t
 import { parseEndpoint } from "./backendEndpoint.ts";
 import { checkBackendConfig } from "./backendConfigSchema.ts";
 import type { BackendSlot } from "./backendSlot.ts";
-import type { CodexBackendConfig } from "./codexBackend.ts";
+import type { CodexBackendConfig } from "./codexBackendConfig.ts";
 
 /**
  * The slot for a new conversation, among `pool` less `excluded`: the one with the fewest open

@@ -10,77 +10,29 @@
 import type { Disposable } from "vscode-jsonrpc/node";
 import type { z } from "zod";
 import { DEFAULT_TURN_TIMEOUT_SECONDS } from "../agent/defaults.ts";
-import type { AgentConfig, AgentRunner, AgentTurnEvent, AgentTurnOptions, AgentTurnResult } from "../agent/port.ts";
-import { callSafely } from "../callbacks.ts";
-import { AgentError, InvalidConfigError, ProtocolError, RpcError, TurnFailedError } from "../errors.ts";
+import type { AgentConfig, AgentRunner } from "../agent/port.ts";
+import { AgentError, InvalidConfigError, RpcError } from "../errors.ts";
 import type { TokenUsageBreakdown, Turn } from "../protocol/common.ts";
 import type { ReviewTarget } from "../protocol/generated/stableClientRequestTypes.ts";
-import { notificationTurnId, type ServerNotification } from "../protocol/serverNotifications.ts";
-import { checkWorkingDirectory, parseAgentConfig, threadSettingsFromConfig, type ParsedAgentConfig } from "./agentConfig.ts";
-import { checkRunnerOptions, checkText, checkTurnOptions, spawnsLocally } from "./optionChecks.ts";
-import type { CodexBackend, ThreadRoute } from "./codexBackend.ts";
 import type { ProtocolConnection, RequestOptions } from "../protocol/protocolConnection.ts";
-import { createActiveTurn, rejectOnAbort, type ActiveTurn } from "./activeTurn.ts";
-import { answerServerRequest, dynamicToolSpecs, type RequestHandlerOptions } from "./requestHandlers.ts";
-import type { StructuredOutput } from "./structuredOutput.ts";
-import { TurnStreamQueue, type TurnStreamChunk } from "./turnStream.ts";
-import { retiredTurnError, settledWithin, TurnSettler } from "./turnSettler.ts";
-import { liveEventOf } from "./progressEvents.ts";
+import { createActiveTurn, setTurnId, turnEventFanOut, type ActiveTurn } from "./activeTurn.ts";
+import { checkWorkingDirectory, parseAgentConfig, threadSettingsFromConfig, type ParsedAgentConfig } from "./agentConfig.ts";
+import type { CodexBackend, ThreadRoute } from "./codexBackend.ts";
+import { DEFAULT_INTERRUPT_SETTLE_SECONDS, type CodexAgentRunnerOptions, type CodexTurnOptions, type CodexTurnResult } from "./codexAgentRunnerOptions.ts";
 import { checkReviewTarget } from "./conversationCatalog.ts";
+import { conversationRoute } from "./conversationRoute.ts";
+import { driveTurn } from "./driveTurn.ts";
+import { openThread } from "./openThread.ts";
+import { checkedThreadId, checkRollbackTurns, checkRunnerOptions, checkText, checkTurnOptions, spawnsLocally } from "./optionChecks.ts";
+import type { StructuredOutput } from "./structuredOutput.ts";
 import type { TurnTrace } from "./tracing.ts";
+import { turnResult } from "./turnResult.ts";
+import { TurnStreamQueue, type TurnStreamChunk } from "./turnStream.ts";
+import { compactStarter, reviewStarter, turnStarter, type WorkStarter, type WorkStarterHost } from "./workStarters.ts";
+import { settledWithin, TurnSettler } from "./turnSettler.ts";
 
-/** Default time to wait for an interrupted turn to report completion, in seconds. */
-export const DEFAULT_INTERRUPT_SETTLE_SECONDS = 5;
-
-/** Options of a {@link CodexAgentRunner} beyond the port's config. */
-export interface CodexAgentRunnerOptions extends RequestHandlerOptions {
-  /**
-   * Called with each event of every turn as it is recorded, and with live-only events (kinds in
-   * `LIVE_EVENT_KINDS`: item starts, output deltas, plan and diff updates) that the result omits.
-   */
-  readonly onEvent?: (event: AgentTurnEvent) => void;
-  /** Continue this existing conversation (thread id) instead of starting a new one; it may come from another process. */
-  readonly resumeThreadId?: string;
-  /** Do not persist the conversation on disk (`ephemeral` thread); default false. */
-  readonly ephemeral?: boolean;
-  /** How long to wait for an interrupted turn to settle, in seconds; default 5. */
-  readonly interruptSettleSeconds?: number;
-  /**
-   * Silence watchdog, off by default: a turn with no traffic for this many seconds (while no
-   * handler is pending) is interrupted and rejects with TURN_TIMEOUT. A turn may override it.
-   */
-  readonly silenceTimeoutSeconds?: number;
-  /**
-   * Gives a running backend when this runner's has died (the factory passes one that starts a
-   * new process); the conversation then continues by resuming its thread there.
-   */
-  readonly backendProvider?: () => Promise<CodexBackend>;
-}
-
-/** Per-turn options: the port's, with a zod schema allowed for `outputSchema`. */
-export interface CodexTurnOptions extends Omit<AgentTurnOptions, "outputSchema"> {
-  /** JSON Schema, or a zod schema (then `result.output` is the parsed, typed value). */
-  readonly outputSchema?: Readonly<Record<string, unknown>> | z.ZodType;
-  /** Called with each event of this turn as it is recorded, and with its live-only events (see the runner's `onEvent`). */
-  readonly onEvent?: (event: AgentTurnEvent) => void;
-  /** Overrides the runner's silence watchdog for this turn (seconds). */
-  readonly silenceTimeoutSeconds?: number;
-}
-
-/** A turn's result: the port's, plus the ids, the server's duration and the token usage of the turn. */
-export interface CodexTurnResult<T = unknown> extends AgentTurnResult {
-  readonly threadId: string;
-  readonly turnId: string;
-  /** Duration the server measured, in milliseconds. */
-  readonly durationMs: number | null;
-  /** Tokens of the whole turn: the growth of the thread's `total` over it (every model call of the turn). */
-  readonly usage: TokenUsageBreakdown | null;
-  /** Tokens of the turn's final model call only (the server's `last`). */
-  readonly lastCallUsage: TokenUsageBreakdown | null;
-  /** The parsed value, when `outputSchema` was a zod schema. */
-  readonly output: T;
-}
-
+// The options and result types have their own module; re-exported for importers of this one.
+export { DEFAULT_INTERRUPT_SETTLE_SECONDS, type CodexAgentRunnerOptions, type CodexTurnOptions, type CodexTurnResult } from "./codexAgentRunnerOptions.ts";
 
 /** The Codex adapter's runner; see the module comment. */
 export class CodexAgentRunner implements AgentRunner {
@@ -112,9 +64,17 @@ export class CodexAgentRunner implements AgentRunner {
     threadId: () => this.threadIdValue,
     threadLoaded: () => this.threadLoaded,
     settleMs: () => this.settleMs(),
-    setTurnId: (active, turnId) => this.setTurnId(active, turnId),
+    setTurnId,
     requestOptions: () => this.requestOptions(),
   });
+  /** What starting a turn, a compaction or a review reads of this runner (see workStarters.ts). */
+  private readonly starterHost: WorkStarterHost = {
+    config: () => this.config,
+    loadedThreadId: () => this.loadedThreadId(),
+    liveConnection: () => this.liveConnection(),
+    backend: () => this.backend,
+    requestOptions: () => this.requestOptions(),
+  };
   /** Ids of this runner's completed turns, oldest first (for rollback). */
   private readonly turnIds: string[] = [];
 
@@ -252,12 +212,7 @@ export class CodexAgentRunner implements AgentRunner {
   /** Compacts the conversation's context (`thread/compact/start`); resolves when the server reports it done. */
   async compact(options: { readonly timeoutSeconds?: number } = {}): Promise<void> {
     const threadId = await this.loadedThreadId();
-    await this.run("", { timeoutSeconds: options.timeoutSeconds ?? DEFAULT_TURN_TIMEOUT_SECONDS }, undefined, async (signal) => {
-      const connection = await this.liveConnection();
-      signal.throwIfAborted();
-      await connection.request("thread/compact/start", { threadId }, this.requestOptions());
-      return undefined;
-    });
+    await this.run("", { timeoutSeconds: options.timeoutSeconds ?? DEFAULT_TURN_TIMEOUT_SECONDS }, undefined, compactStarter(this.starterHost, threadId));
   }
 
   /**
@@ -268,13 +223,8 @@ export class CodexAgentRunner implements AgentRunner {
   async review(target: ReviewTarget = { type: "uncommittedChanges" }, options: Omit<CodexTurnOptions, "outputSchema"> = {}): Promise<CodexTurnResult> {
     checkReviewTarget(target);
     const threadId = await this.loadedThreadId();
-    const start = async (signal: AbortSignal) => {
-      await this.liveConnection();
-      signal.throwIfAborted();
-      return (await this.backend.request("review/start", { threadId, target })).turn.id;
-    };
     // Not the first turn/started: that may be the review's helper turn's.
-    return this.run("", options, undefined, start, "review");
+    return this.run("", options, undefined, reviewStarter(this.starterHost, threadId, target), "review");
   }
 
   /**
@@ -284,9 +234,7 @@ export class CodexAgentRunner implements AgentRunner {
   async rollback(turns = 1): Promise<void> {
     this.throwIfClosed();
     if (this.active) throw new AgentError("RUNNER_BUSY", "Cannot roll back while a turn is running.");
-    if (!Number.isInteger(turns) || turns < 1 || turns > this.turnIds.length) {
-      throw new InvalidConfigError("turns", `rollback(turns) needs a whole number from 1 to ${this.turnIds.length} (the turns this runner completed); got ${turns}.`);
-    }
+    checkRollbackTurns(turns, this.turnIds.length);
     const beforeTurnId = this.turnIds[this.turnIds.length - turns]!;
     const threadId = await this.loadedThreadId();
     await (await this.liveConnection()).request("thread/revert", { threadId, beforeTurnId });
@@ -298,7 +246,7 @@ export class CodexAgentRunner implements AgentRunner {
     prompt: string,
     options: CodexTurnOptions,
     stream: TurnStreamQueue<CodexTurnResult> | undefined,
-    startWork?: (signal: AbortSignal) => Promise<string | undefined>,
+    startWork?: WorkStarter,
     kind: "turn" | "compact" | "review" = startWork ? "compact" : "turn",
   ): Promise<CodexTurnResult> {
     this.throwIfClosed();
@@ -310,22 +258,14 @@ export class CodexAgentRunner implements AgentRunner {
       throw new AgentError("ABORTED", "The turn's signal was already aborted; no turn was started.", { cause: options.signal.reason });
     }
     const stop = new AbortController();
+    const onEvent = turnEventFanOut(this.options.onEvent, options.onEvent, stream, () => this.backend.config.onCallbackError);
     const active = createActiveTurn({
       timeoutSeconds,
       silenceSeconds: options.silenceTimeoutSeconds ?? this.options.silenceTimeoutSeconds,
       stop,
       // A compaction's turn id comes only with its turn/started; a review's with the review/start answer.
       adoptFirstTurn: kind === "compact",
-      // Each of the caller's callbacks on its own: one that throws keeps neither the other nor the stream from the event.
-      ...(this.options.onEvent || options.onEvent || stream
-        ? {
-            onEvent: (event: AgentTurnEvent) => {
-              callSafely("onEvent (runner)", this.options.onEvent, this.backend.config.onCallbackError, event);
-              callSafely("onEvent (turn)", options.onEvent, this.backend.config.onCallbackError, event);
-              stream?.event(event);
-            },
-          }
-        : {}),
+      ...(onEvent ? { onEvent } : {}),
       redact: (text) => this.backend.redactText(text),
       onCallbackError: this.backend.config.onCallbackError,
       ...(stream ? { onDelta: (itemId: string, delta: string) => stream.delta(itemId, delta) } : {}),
@@ -337,10 +277,15 @@ export class CodexAgentRunner implements AgentRunner {
     const onCallerAbort = () =>
       stop.abort(new AgentError("ABORTED", "The turn was aborted by the caller's signal; it was interrupted and the runner can take another turn.", { cause: options.signal?.reason }));
     options.signal?.addEventListener("abort", onCallerAbort, { once: true });
-    const start = startWork ?? ((signal: AbortSignal) => this.startTurn(prompt, options, output, signal));
+    const start = startWork ?? turnStarter(this.starterHost, prompt, options, output);
     const trace = this.backend.tracing.startTurn(kind, { threadId: this.threadIdValue, model: this.config.model });
     this.turnTrace = trace;
-    const running = this.drive(active, start, stop.signal);
+    const running = driveTurn(
+      { backend: () => this.backend, settler: this.settler, usageBaseline: () => (this.threadLoaded ? this.threadTotal : undefined) },
+      active,
+      start,
+      stop.signal,
+    );
     this.running = running;
     let failed = false;
     let failure: unknown;
@@ -372,95 +317,9 @@ export class CodexAgentRunner implements AgentRunner {
     }
   }
 
-  /**
-   * Starts the work, follows it to turn/completed, and interrupts it on deadline, abort or error.
-   * `start` must send nothing once its signal has aborted.
-   */
-  private async drive(active: ActiveTurn, start: (signal: AbortSignal) => Promise<string | undefined>, stop: AbortSignal): Promise<Turn> {
-    const stopped = rejectOnAbort(stop);
-    let watched = this.backend;
-    let watch = watched.watchLiveness();
-    let starting: Promise<string | undefined> | undefined;
-    try {
-      await Promise.race([this.settler.settlePrevious(), stopped]);
-      active.recorder.setUsageBaseline(this.threadLoaded ? this.threadTotal : undefined);
-      starting = start(stop);
-      // The turn can fail (backend gone, bad notification) before its start is answered.
-      const turnId = await Promise.race([starting, active.completion.then(() => undefined), stopped]);
-      if (turnId !== undefined) this.setTurnId(active, turnId);
-      if (this.backend !== watched) {
-        // The start moved to a new backend (the old one had died): watch that one.
-        watch.dispose();
-        watched = this.backend;
-        watch = watched.watchLiveness();
-      }
-      return await Promise.race([active.completion, stopped]);
-    } catch (error) {
-      // Gone or closed: nothing runs there any more, and there is nobody to interrupt.
-      const backend = this.backend;
-      if (backend.state !== "running") {
-        if (error instanceof AgentError && error.code === "BACKEND_EXITED") reportBackendGone(active, error.message);
-        throw error;
-      }
-      // Retired here, or meanwhile by the liveness watch: the error must say so.
-      const retiredBecause = (await this.settler.interruptAndSettle(active, starting)) ?? backend.retiredBecause;
-      if (retiredBecause === undefined) throw error;
-      reportBackendGone(active, `The codex app-server stopped answering (${retiredBecause}) and was retired.`);
-      throw retiredTurnError(error, retiredBecause);
-    } finally {
-      stopped.dispose();
-      watch.dispose();
-    }
-  }
-
-  private async startTurn(prompt: string, options: CodexTurnOptions, output: StructuredOutput<unknown> | undefined, signal: AbortSignal): Promise<string> {
-    const threadId = await this.loadedThreadId();
-    const outputSchema = output ? output.jsonSchema : (options.outputSchema as Record<string, unknown> | undefined);
-    const connection = await this.liveConnection();
-    // The caller has been told the turn ended (deadline, abort, close): start nothing.
-    signal.throwIfAborted();
-    const { turn } = await connection.request("turn/start", {
-      threadId,
-      input: [{ type: "text", text: prompt, text_elements: [] }],
-      ...(this.config.reasoningEffort ? { effort: this.config.reasoningEffort } : {}),
-      ...(outputSchema ? { outputSchema } : {}),
-    }, this.requestOptions());
-    return turn.id;
-  }
-
-  private setTurnId(active: ActiveTurn, turnId: string): void {
-    active.markStarted(turnId);
-    if (active.onDelta) for (const early of active.earlyDeltas.splice(0)) if (early.turnId === turnId) active.onDelta(early.itemId, early.delta);
-    if (active.recorder.setTurnId(turnId) === "completed") active.complete(active.recorder.completed!);
-  }
-
   private finish(turn: Turn, active: ActiveTurn, output: StructuredOutput<unknown> | undefined): CodexTurnResult {
-    if (turn.status === "completed") {
-      this.turnIds.push(turn.id);
-      const result = active.recorder.result();
-      return {
-        ...result,
-        threadId: this.threadIdValue!,
-        turnId: turn.id,
-        durationMs: turn.durationMs ?? null,
-        usage: active.recorder.turnUsage ?? null,
-        lastCallUsage: active.recorder.tokenUsage?.last ?? null,
-        output: output ? output.parse(result.assistantText) : undefined,
-      };
-    }
-    if (turn.status === "failed") {
-      throw new TurnFailedError(
-        // The server's message can quote credentials (an "Incorrect API key" message does).
-        `The turn failed on the server: ${this.backend.redactText(turn.error?.message ?? "no message")}. The conversation is kept; you can send another turn.`,
-        turn.error?.codexErrorInfo ?? null,
-        turn.id,
-      );
-    }
-    throw new TurnFailedError(
-      `The turn ended with status "${turn.status}" (interrupted by the server, or by a "cancel" approval decision). The runner can take another turn.`,
-      turn.error?.codexErrorInfo ?? null,
-      turn.id,
-    );
+    if (turn.status === "completed") this.turnIds.push(turn.id);
+    return turnResult(turn, active, output, this.threadIdValue!, (text) => this.backend.redactText(text));
   }
 
   /** The thread id, starting the thread (or resuming it on this backend) first if needed. A start cut short by a deadline still completes in the background. */
@@ -480,29 +339,20 @@ export class CodexAgentRunner implements AgentRunner {
 
   private async openThread(): Promise<string> {
     const connection = await this.liveConnection();
-    const settings = threadSettingsFromConfig(this.config);
-    if (this.threadIdValue !== undefined) {
-      // Claimed before anything is sent: THREAD_BUSY if another runner here has the thread.
-      this.route ??= this.backend.registerThread(this.threadIdValue, this.routeHandlers);
-      const { personality: _unused, ...resumeSettings } = settings;
-      try {
-        const resumed = await connection.request("thread/resume", { ...resumeSettings, threadId: this.threadIdValue, excludeTurns: true }, this.requestOptions());
-        this.threadModel = resumed.model;
-        return resumed.thread.id;
-      } catch (error) {
-        if (!(error instanceof RpcError) || this.turnIds.length > 0) throw error;
-        throw new InvalidConfigError(
-          "resumeThreadId",
-          `resumeThreadId ${this.threadIdValue}: codex cannot resume that conversation (${error.rpcMessage}). ` +
-            "Check the id (runner.threadId of the conversation) and that codex runs with the CODEX_HOME it was recorded in.",
-          { cause: error },
-        );
-      }
-    }
-    const tools = this.options.tools?.length ? { dynamicTools: dynamicToolSpecs(this.options.tools) } : {};
-    const result = await connection.request("thread/start", { ...settings, ...tools, ...(this.options.ephemeral ? { ephemeral: true } : {}) }, this.requestOptions());
-    this.threadModel = result.model;
-    return result.thread.id;
+    return openThread({
+      connection,
+      config: this.config,
+      runnerOptions: this.options,
+      threadId: this.threadIdValue,
+      claim: (threadId) => {
+        this.route ??= this.backend.registerThread(threadId, this.routeHandlers);
+      },
+      hasTurns: () => this.turnIds.length > 0,
+      onModel: (model) => {
+        this.threadModel = model;
+      },
+      requestOptions: this.requestOptions(),
+    });
   }
 
   private adoptThread(threadId: string): void {
@@ -517,63 +367,20 @@ export class CodexAgentRunner implements AgentRunner {
   }
 
   private threadRoute(): ThreadRoute {
-    return {
-      onNotification: (notification: ServerNotification) => this.onThreadNotification(notification),
-      onInvalidNotification: (method, params, error: ProtocolError) => {
-        const turnId = notificationTurnId(params);
-        const active = this.active;
-        if (active && (turnId === undefined || turnId === active.recorder.turnId)) {
-          active.fail(new ProtocolError(`${error.message} The turn cannot be followed reliably and was interrupted.`, method, { cause: error }));
-        }
+    return conversationRoute({
+      handlerOptions: () => this.options,
+      active: () => this.active,
+      tokenTotal: (total) => {
+        this.threadTotal = total;
       },
-      onServerRequest: (method, params) => {
-        const active = this.active;
-        return answerServerRequest(method, params, this.options, active && {
-          event: (event) => active.recorder.addEvent(event),
-          handlerStarted: () => {
-            active.deadline.pause();
-            active.watchdog?.pause();
-          },
-          handlerEnded: () => {
-            active.deadline.resume();
-            active.watchdog?.resume();
-          },
-        });
-      },
-      onBackendGone: (error) => {
+      turnCompleted: (turnId) => this.settler.turnCompleted(turnId),
+      backendGone: (error) => {
         this.route = undefined;
         this.threadLoaded = false;
         this.settler.backendGone();
         this.active?.fail(error);
       },
-    };
-  }
-
-  private onThreadNotification(notification: ServerNotification): void {
-    if (notification.method === "thread/tokenUsage/updated") {
-      this.threadTotal = (notification.params as { tokenUsage: { total: TokenUsageBreakdown } }).tokenUsage.total;
-    } else if (notification.method === "turn/completed") {
-      this.settler.turnCompleted((notification.params as { turn: Turn }).turn.id);
-    }
-    const active = this.active;
-    if (!active) return;
-    active.watchdog?.activity();
-    if (active.adoptFirstTurn && active.recorder.turnId === undefined && notification.method === "turn/started") {
-      this.setTurnId(active, (notification.params as { turn: Turn }).turn.id);
-    }
-    if (notification.method === "item/agentMessage/delta") {
-      if (!active.onDelta) return;
-      const params = notification.params as { turnId: string; itemId: string; delta: string };
-      // Until turn/start answers, a delta may be another turn's (one being interrupted): hold it.
-      if (active.recorder.turnId === undefined) active.earlyDeltas.push(params);
-      else if (params.turnId === active.recorder.turnId) active.onDelta(params.itemId, params.delta);
-      return;
-    }
-    // Live progress (progressEvents.ts) only once the turn's id is known: before, it may be another turn's.
-    // Nobody watching live: no live event is built.
-    const live = !active.watched || active.recorder.turnId === undefined ? undefined : liveEventOf(notification, active.recorder.turnId);
-    if (live) active.recorder.live(live);
-    if (active.recorder.accept(notification) === "completed") active.complete(active.recorder.completed!);
+    });
   }
 
   /** Options that make a request a child span of the running turn's (none outside a turn). */
@@ -616,18 +423,4 @@ export class CodexAgentRunner implements AgentRunner {
   private portConfig(): AgentConfig {
     return Object.fromEntries(Object.entries(this.config).filter(([, value]) => value !== undefined)) as unknown as AgentConfig;
   }
-}
-
-/** The event stream says why the backend went (crash, or retired as wedged), before the turn rejects. */
-function reportBackendGone(active: ActiveTurn, message: string): void {
-  active.recorder.addEvent({ kind: "error", summary: message.split("\n")[0]!, metadata: { message, codexErrorInfo: null, willRetry: false } });
-}
-
-/** A resumeThreadId that cannot be a conversation id (not a string, empty, blanks) is refused before any traffic. */
-function checkedThreadId(threadId: unknown): string {
-  if (typeof threadId === "string" && /^\S+$/.test(threadId)) return threadId;
-  throw new InvalidConfigError(
-    "resumeThreadId",
-    `resumeThreadId must be a conversation id as runner.threadId gives it (such as 01a22bbd-917f-78d3-88bc-d6124400afaf); got ${JSON.stringify(threadId)}.`,
-  );
 }

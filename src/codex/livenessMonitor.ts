@@ -5,6 +5,7 @@
  * a stretch of silence, so a turn that streams never pays for one.
  */
 import type { Disposable } from "vscode-jsonrpc/node";
+import { RpcError } from "../errors.ts";
 
 /** When to probe a backend that has gone quiet while work is pending. */
 export interface LivenessProbeOptions {
@@ -18,6 +19,22 @@ export interface LivenessProbeOptions {
 export const DEFAULT_PROBE_AFTER_SILENCE_SECONDS = 30;
 /** Default of {@link LivenessProbeOptions.timeoutSeconds}. */
 export const DEFAULT_PROBE_TIMEOUT_SECONDS = 10;
+
+/**
+ * The request a liveness probe sends: read-only, answered from memory at once (measured in
+ * scripts/benchProbe.ts), and any answer, an error included, shows the server is alive.
+ */
+const LIVENESS_PROBE_METHOD = "thread/loaded/list";
+
+/** Sends the probe request over `connection`; resolves once it is answered (an error answer included). */
+export async function sendLivenessProbe(connection: { sendRaw(method: string, params: unknown): Promise<unknown> }): Promise<void> {
+  try {
+    await connection.sendRaw(LIVENESS_PROBE_METHOD, { limit: 1 });
+  } catch (error) {
+    // An error answer is an answer: the server read the request and replied.
+    if (!(error instanceof RpcError)) throw error;
+  }
+}
 
 /** Watches one backend's connection; see the module comment. */
 export class LivenessMonitor {

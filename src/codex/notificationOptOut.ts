@@ -3,8 +3,6 @@
  * on this connection (`capabilities.optOutNotificationMethods`). codex-rpc opts out of the
  * frequent ones that nothing in it reads, unless the backend is asked for everything.
  */
-import type { CodexBackendConfig } from "./codexBackend.ts";
-
 /**
  * Notifications nothing in codex-rpc reads (not the runner, the recorder, live progress events,
  * streams or the command line) that the server sends often. Everything a turn's result, its
@@ -33,7 +31,8 @@ export type NotificationSelection = "needed" | "all";
  * listener (`onTraffic`, or `CODEX_RPC_DEBUG=traffic`) wants to see everything, so it makes
  * `"all"` the default.
  */
-export function optedOutNotifications(config: Pick<CodexBackendConfig, "notifications" | "onTraffic">): readonly string[] | undefined {
+// `config` is the backend's configuration (codexBackendConfig.ts), typed by shape so this module imports nothing.
+export function optedOutNotifications(config: { readonly notifications?: NotificationSelection; readonly onTraffic?: unknown }): readonly string[] | undefined {
   const selection = config.notifications ?? (config.onTraffic ? "all" : "needed");
   return selection === "all" ? undefined : UNREAD_NOTIFICATION_METHODS;
 }

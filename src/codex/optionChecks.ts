@@ -7,10 +7,10 @@
  */
 import { z } from "zod";
 import { DEFAULT_TURN_TIMEOUT_SECONDS } from "../agent/defaults.ts";
-import { InvalidInputError } from "../errors.ts";
+import { InvalidConfigError, InvalidInputError } from "../errors.ts";
 import { APPROVAL_DECISIONS } from "./approvals.ts";
 import { checkObject, describeValue, functionValue, malformedTextProblem, seconds, wellFormedString } from "./checkSupport.ts";
-import type { CodexAgentRunnerOptions, CodexTurnOptions } from "./codexAgentRunner.ts";
+import type { CodexAgentRunnerOptions, CodexTurnOptions } from "./codexAgentRunnerOptions.ts";
 import type { CodexAgentSessionFactoryOptions } from "./codexAgentSessionFactory.ts";
 import { jsonSchemaProblem, prepareOutputSchema, type StructuredOutput } from "./structuredOutput.ts";
 
@@ -138,4 +138,20 @@ export function checkText(field: string, text: unknown): string {
   const problem = malformedTextProblem(text);
   if (problem) throw new InvalidInputError(field, `The ${field} ${problem}. Nothing was sent.`);
   return text;
+}
+
+/** A resumeThreadId that cannot be a conversation id (not a string, empty, blanks) is refused before any traffic. */
+export function checkedThreadId(threadId: unknown): string {
+  if (typeof threadId === "string" && /^\S+$/.test(threadId)) return threadId;
+  throw new InvalidConfigError(
+    "resumeThreadId",
+    `resumeThreadId must be a conversation id as runner.threadId gives it (such as 01a22bbd-917f-78d3-88bc-d6124400afaf); got ${JSON.stringify(threadId)}.`,
+  );
+}
+
+/** The `turns` of rollback(turns): a whole number from 1 to the `completed` turns of the runner. */
+export function checkRollbackTurns(turns: number, completed: number): void {
+  if (!Number.isInteger(turns) || turns < 1 || turns > completed) {
+    throw new InvalidConfigError("turns", `rollback(turns) needs a whole number from 1 to ${completed} (the turns this runner completed); got ${turns}.`);
+  }
 }

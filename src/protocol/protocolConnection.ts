@@ -3,7 +3,7 @@
  * requests validated against their result schemas, notifications validated and dispatched,
  * server-initiated requests always answered. Knows nothing of processes or of the agent port.
  *
- * Messages are dispatched here, in the order read, as they are read (vscode-jsonrpc's own
+ * Messages are dispatched in the order read, as they are read, by a DispatchQueue (vscode-jsonrpc's own
  * connection handles one message per event-loop turn, which lets a flood pile up in memory). The
  * one wait: after a response, what was read behind it waits one event-loop turn, so that the
  * caller's continuations (learning a turn id, say) run before the notifications that follow.
@@ -11,33 +11,28 @@
 import { ErrorCodes, ResponseError, type Disposable, type Message, type MessageReader, type MessageWriter } from "vscode-jsonrpc/node";
 import type { z } from "zod";
 import { callSafely, guardCallback, type CallbackErrorHandler } from "../callbacks.ts";
-import { AgentError, ProtocolError, RpcError } from "../errors.ts";
+import { AgentError, ProtocolError } from "../errors.ts";
 import {
   CLIENT_REQUESTS,
   type ClientRequestMethod,
   type ClientRequestParams,
   type ClientRequestResult,
 } from "./clientRequests.ts";
+import { DispatchQueue } from "./dispatchQueue.ts";
 import { describeZodError } from "./envelope.ts";
 import { fastSafeParse } from "./fastSafeParse.ts";
+import { PendingRequests } from "./pendingRequests.ts";
+import { endObservation, observe, type RequestObserver } from "./requestObservation.ts";
+import { overloadRetryPolicy, retryWhileOverloaded, type OverloadRetryOptions } from "./retryWhileOverloaded.ts";
 import { SERVER_NOTIFICATIONS, type ServerNotification } from "./serverNotifications.ts";
 import { ServerRequestRegistry } from "./serverRequestRegistry.ts";
 
+// Moved to their own modules; re-exported so that importers of this module keep working.
+export type { RequestObservation, RequestObserver, W3cTraceContext } from "./requestObservation.ts";
+export { SERVER_OVERLOADED_CODE, type OverloadRetryOptions } from "./retryWhileOverloaded.ts";
+
 /** The JSON-RPC cancellation notification (vscode-jsonrpc's and LSP's name for it). */
 const CANCEL_METHOD = "$/cancelRequest";
-
-/** JSON-RPC error code of "Server overloaded; retry later." */
-export const SERVER_OVERLOADED_CODE = -32001;
-
-/** How requests rejected with {@link SERVER_OVERLOADED_CODE} are retried. */
-export interface OverloadRetryOptions {
-  /** Attempts in all, the first included; default 5. */
-  readonly maxAttempts?: number;
-  /** Delay before the first retry; doubles each time; default 100 ms. */
-  readonly initialDelayMs?: number;
-  /** Upper bound of one delay; default 2000 ms. */
-  readonly maxDelayMs?: number;
-}
 
 /** Options of {@link ProtocolConnection}. */
 export interface ProtocolConnectionOptions {
@@ -65,41 +60,10 @@ export interface RequestOptions {
   readonly observer?: RequestObserver;
 }
 
-/** W3C Trace Context, sent as a request's `trace` member so the server can continue the trace. */
-export interface W3cTraceContext {
-  readonly traceparent?: string | null;
-  readonly tracestate?: string | null;
-}
-
-/** One observed request: the trace context to send with it, and a call when it settles. */
-export interface RequestObservation {
-  /** Sent as the request's `trace` member; nothing is sent when undefined. */
-  readonly trace?: W3cTraceContext;
-  /** Called once when the request settles; `error` is undefined when a result came back. */
-  end(error?: unknown): void;
-}
-
-/**
- * Called as each request is written (before the write); may return a {@link RequestObservation}.
- * Sees the method only, never the params. A throw is ignored: the request goes out unobserved.
- */
-export type RequestObserver = (method: string) => RequestObservation | undefined;
-
 /** Called with every notification; known methods arrive validated. */
 export type NotificationListener = (notification: ServerNotification) => void;
 /** Called with a notification of a known method whose params failed its schema. */
 export type InvalidNotificationListener = (method: string, params: unknown, error: ProtocolError) => void;
-
-interface PendingRequest {
-  readonly method: string;
-  /** True once settled (answered, aborted, closed); a late response is then dropped quietly. */
-  settled: boolean;
-  resolve(result: unknown): void;
-  reject(error: unknown): void;
-}
-
-/** Settled requests whose late answers are still recognised (older ones are forgotten). */
-const SETTLED_IDS_KEPT = 1024;
 
 /** A typed connection to a codex app-server; see the module comment. */
 export class ProtocolConnection {
@@ -110,35 +74,22 @@ export class ProtocolConnection {
   private readonly subscriptions: Disposable[] = [];
   private readonly notificationListeners = new Set<NotificationListener>();
   private readonly invalidNotificationListeners = new Set<InvalidNotificationListener>();
-  private readonly pending = new Set<PendingRequest>();
-  /** Our requests by id, until answered (kept after an abort, so its late answer is not "unknown"). */
-  private readonly requests = new Map<string | number, PendingRequest>();
-  private nextId = 0;
+  private readonly pending: PendingRequests;
   private readonly onProtocolError: (error: ProtocolError) => void;
   private readonly onCallbackError: CallbackErrorHandler | undefined;
   private readonly retry: Required<OverloadRetryOptions>;
-  private readonly onPendingChange: ((pending: number) => void) | undefined;
   private readonly onRequest: RequestObserver | undefined;
   private closedWith: unknown;
-  /**
-   * What the reader delivered while dispatch was held (for one event-loop turn after a
-   * response), in order; dispatched when the hold ends. Never more than one turn's reading.
-   */
-  private inbox: (Message | undefined)[] = [];
-  private inboxHead = 0;
-  /** True while the continuations of an answered request have not run yet. */
-  private holding = false;
-  private drainWaiters: (() => void)[] = [];
+  private readonly queue = new DispatchQueue(
+    (message) => this.process(message),
+    () => this.closedWith !== undefined,
+  );
 
   constructor(options: ProtocolConnectionOptions) {
     this.onCallbackError = options.onCallbackError;
     this.onProtocolError = guardCallback("onProtocolError", options.onProtocolError, options.onCallbackError) ?? (() => {});
-    this.onPendingChange = options.onPendingChange;
-    this.retry = {
-      maxAttempts: options.overloadRetry?.maxAttempts ?? 5,
-      initialDelayMs: options.overloadRetry?.initialDelayMs ?? 100,
-      maxDelayMs: options.overloadRetry?.maxDelayMs ?? 2000,
-    };
+    this.pending = new PendingRequests(options.onPendingChange);
+    this.retry = overloadRetryPolicy(options.overloadRetry);
     this.onRequest = options.onRequest;
     this.serverRequests = new ServerRequestRegistry(this.onProtocolError);
     this.reader = options.reader;
@@ -155,7 +106,7 @@ export class ProtocolConnection {
       options.writer.onError(([error]) => {
         if (this.closedWith === undefined) this.onProtocolError(new ProtocolError(`codex-rpc could not write to the app-server: ${error.message}`, undefined, { cause: error }));
       }),
-      options.reader.listen((message) => this.receive(message)),
+      options.reader.listen((message) => this.queue.receive(message)),
     );
   }
 
@@ -185,21 +136,7 @@ export class ProtocolConnection {
    * server answers "overloaded". Params are sent as given: check them before.
    */
   async requestParsed<T>(method: string, params: unknown, parse: (raw: unknown) => T, options: RequestOptions = {}): Promise<T> {
-    for (let attempt = 1; ; attempt++) {
-      try {
-        const raw = await this.sendRaw(method, params, options.signal, options.observer);
-        return parse(raw);
-      } catch (error) {
-        if (!(error instanceof RpcError) || error.rpcCode !== SERVER_OVERLOADED_CODE) throw error;
-        if (attempt >= this.retry.maxAttempts) {
-          throw new RpcError(method, error.rpcCode, error.rpcMessage, error.data, {
-            code: "OVERLOADED",
-            cause: error,
-          });
-        }
-        await delay(this.backoffMs(attempt), options.signal);
-      }
-    }
+    return retryWhileOverloaded(method, this.retry, options.signal, async () => parse(await this.sendRaw(method, params, options.signal, options.observer)));
   }
 
   /**
@@ -209,42 +146,22 @@ export class ProtocolConnection {
    */
   sendRaw(method: string, params: unknown, signal?: AbortSignal, observer?: RequestObserver): Promise<unknown> {
     if (this.closedWith !== undefined) return Promise.reject(this.closedWith);
-    signal?.throwIfAborted();
+    if (signal?.aborted) return Promise.reject(signal.reason);
     const observation = observe(observer ?? this.onRequest, method);
-    const answered = new Promise<unknown>((resolve, reject) => {
-      const id = this.nextId++;
-      const settle = (action: () => void) => {
-        if (entry.settled) return;
-        entry.settled = true;
-        if (this.pending.delete(entry)) this.onPendingChange?.(this.pending.size);
-        signal?.removeEventListener("abort", onAbort);
-        action();
-      };
-      const entry: PendingRequest = {
-        method,
-        settled: false,
-        resolve: (result) => settle(() => resolve(result)),
-        reject: (error) => settle(() => reject(error)),
-      };
-      const onAbort = () => settle(() => reject(signal?.reason));
-      this.pending.add(entry);
-      this.requests.set(id, entry);
-      if (this.requests.size > this.pending.size + SETTLED_IDS_KEPT) this.forgetOldestSettled();
-      this.onPendingChange?.(this.pending.size);
-      signal?.addEventListener("abort", onAbort, { once: true });
-      const message: Record<string, unknown> = params === undefined ? { jsonrpc: "2.0", id, method } : { jsonrpc: "2.0", id, method, params };
-      if (observation?.trace) message.trace = observation.trace;
-      this.writer.write(message as unknown as Message).then(undefined, (error: unknown) => {
-        // Never sent, so never answered. Once closed, the reason of the close is the truth (a
-        // write that failed because the peer died says less).
-        if (this.requests.get(id) === entry) this.requests.delete(id);
-        entry.reject(
-          this.closedWith ??
-            new AgentError("CLOSED", `codex-rpc could not send ${method} to the app-server (${error instanceof Error ? error.message : String(error)}).`, {
-              cause: error,
-            }),
-        );
-      });
+    const { id, answered, unsent } = this.pending.open(method, signal);
+    const message: Record<string, unknown> = params === undefined ? { jsonrpc: "2.0", id, method } : { jsonrpc: "2.0", id, method, params };
+    if (observation?.trace) message.trace = observation.trace;
+    // A writer that throws instead of rejecting must still end in a rejected request, never a throw.
+    const written = (async () => this.writer.write(message as unknown as Message))();
+    written.then(undefined, (error: unknown) => {
+      // Never sent, so never answered. Once closed, the reason of the close is the truth (a
+      // write that failed because the peer died says less).
+      unsent(
+        this.closedWith ??
+          new AgentError("CLOSED", `codex-rpc could not send ${method} to the app-server (${error instanceof Error ? error.message : String(error)}).`, {
+            cause: error,
+          }),
+      );
     });
     if (!observation) return answered;
     return answered.then(
@@ -283,8 +200,7 @@ export class ProtocolConnection {
    * nothing waits, or once closed). Close after it, and nothing already read is lost.
    */
   drained(): Promise<void> {
-    if (this.isIdle() || this.closedWith !== undefined) return Promise.resolve();
-    return new Promise((resolve) => this.drainWaiters.push(resolve));
+    return this.queue.drained();
   }
 
   /**
@@ -294,43 +210,16 @@ export class ProtocolConnection {
   close(error: unknown = new AgentError("CLOSED", "The connection to the app-server is closed.")): void {
     if (this.closedWith !== undefined) return;
     this.closedWith = error;
-    for (const entry of [...this.pending]) entry.reject(error);
-    this.requests.clear();
-    this.inbox = [];
-    this.inboxHead = 0;
+    this.pending.rejectAll(error);
     for (const subscription of this.subscriptions.splice(0)) subscription.dispose();
     this.reader.dispose();
     this.writer.dispose();
-    this.wakeDrainWaiters();
+    this.queue.clear();
   }
 
   /** Number of requests awaiting an answer. */
   get pendingRequestCount(): number {
     return this.pending.size;
-  }
-
-  /** Takes one message from the reader: dispatched at once unless dispatch is held, then queued. */
-  private receive(message: Message): void {
-    if (this.closedWith !== undefined) return;
-    if (this.holding || this.inboxHead < this.inbox.length) {
-      this.inbox.push(message);
-      return;
-    }
-    this.process(message);
-  }
-
-  /** Dispatches queued messages until one holds dispatch again, or none are left. */
-  private pump(): void {
-    while (!this.holding && this.inboxHead < this.inbox.length && this.closedWith === undefined) {
-      const message = this.inbox[this.inboxHead]!;
-      this.inbox[this.inboxHead++] = undefined;
-      this.process(message);
-    }
-    if (this.inboxHead >= this.inbox.length) {
-      this.inbox = [];
-      this.inboxHead = 0;
-    }
-    if (this.isIdle()) this.wakeDrainWaiters();
   }
 
   private process(message: Message): void {
@@ -395,40 +284,10 @@ export class ProtocolConnection {
     );
   }
 
-  /** Holds dispatch until the next event-loop turn (every promise continuation has run by then). */
-  private holdForOneTurn(): void {
-    if (this.holding) return;
-    this.holding = true;
-    setImmediate(() => {
-      this.holding = false;
-      this.pump();
-    });
-  }
-
+  /** A response: settles its request; what was read after it waits until the caller's continuations have run. */
   private onResponse(m: Record<string, unknown>): void {
-    const id = m.id;
-    if (id === undefined || id === null) {
-      const error = m.error as { message?: unknown } | undefined;
-      this.onProtocolError(new ProtocolError(`The app-server could not read a request of codex-rpc and answered without an id: ${typeof error?.message === "string" ? error.message : "no message"}`));
-      return;
-    }
-    const entry = typeof id === "string" || typeof id === "number" ? this.requests.get(id) : undefined;
-    if (!entry) {
-      this.onProtocolError(new ProtocolError(`The app-server sent a response for request id ${JSON.stringify(id)}, which codex-rpc never sent or already settled; ignored.`));
-      return;
-    }
-    this.requests.delete(id as string | number);
-    const problem = responseProblem(m);
-    if (problem !== undefined) {
-      const error = malformedResponse(entry.method, problem);
-      this.onProtocolError(error);
-      entry.reject(error);
-    } else if ("error" in m) {
-      const error = m.error as { code: number; message: string; data?: unknown };
-      entry.reject(new RpcError(entry.method, error.code, error.message, error.data));
-    } else entry.resolve(m.result);
     // What the caller does with the answer (e.g. learn a turn id) happens before what was read after it.
-    this.holdForOneTurn();
+    if (this.pending.answer(m, this.onProtocolError)) this.queue.holdForOneTurn();
   }
 
   /** A frame the reader rejected: reported; a response among it settles its request at once. */
@@ -439,33 +298,8 @@ export class ProtocolConnection {
     const reason = (error as { reason?: unknown }).reason;
     for (const id of ids as unknown[]) {
       if (typeof id !== "string" && typeof id !== "number") continue;
-      const entry = this.requests.get(id);
-      if (!entry) continue;
-      this.requests.delete(id);
-      entry.reject(malformedResponse(entry.method, typeof reason === "string" ? reason : error.message));
-      this.holdForOneTurn();
+      if (this.pending.failMalformed(id, typeof reason === "string" ? reason : error.message)) this.queue.holdForOneTurn();
     }
-  }
-
-  /** Drops the oldest settled (aborted) requests' ids: a server that never answers them must not grow this map. */
-  private forgetOldestSettled(): void {
-    let excess = this.requests.size - this.pending.size - SETTLED_IDS_KEPT / 2;
-    for (const [id, entry] of this.requests) {
-      if (excess <= 0) break;
-      if (!entry.settled) continue;
-      this.requests.delete(id);
-      excess--;
-    }
-  }
-
-  private isIdle(): boolean {
-    return !this.holding && this.inboxHead >= this.inbox.length;
-  }
-
-  private wakeDrainWaiters(): void {
-    const waiters = this.drainWaiters;
-    this.drainWaiters = [];
-    for (const wake of waiters) wake();
   }
 
   private dispatchNotification(method: string, params: unknown): void {
@@ -487,52 +321,6 @@ export class ProtocolConnection {
     }
     for (const listener of this.notificationListeners) callSafely("onNotification listener", listener, this.onCallbackError, notification);
   }
-
-  private backoffMs(attempt: number): number {
-    const ceiling = Math.min(this.retry.maxDelayMs, this.retry.initialDelayMs * 2 ** (attempt - 1));
-    // "Equal jitter": at least half the ceiling, so retries spread out but never bunch at zero.
-    return ceiling / 2 + Math.random() * (ceiling / 2);
-  }
-}
-
-/** Why a response to one of our requests is malformed, or undefined when it is well-formed. */
-function responseProblem(m: Record<string, unknown>): string | undefined {
-  const hasResult = "result" in m;
-  const hasError = "error" in m;
-  if (hasResult && hasError) return "it has both result and error";
-  if (!hasResult && !hasError) return "it has neither result nor error";
-  if (hasError) {
-    const error = m.error as { code?: unknown; message?: unknown } | null;
-    if (typeof error !== "object" || error === null || !Number.isInteger(error.code) || typeof error.message !== "string") {
-      return "its error is not {code, message}";
-    }
-  }
-  return undefined;
-}
-
-function malformedResponse(method: string, problem: string): ProtocolError {
-  return new ProtocolError(
-    `The app-server sent a malformed response to ${method} (${problem}); the request failed. Is the codex binary a different version than the protocol codex-rpc was built for?`,
-    method,
-  );
-}
-
-/** The observation of one request; an observer that throws leaves the request unobserved. */
-function observe(observer: RequestObserver | undefined, method: string): RequestObservation | undefined {
-  if (!observer) return undefined;
-  try {
-    return observer(method);
-  } catch {
-    return undefined;
-  }
-}
-
-function endObservation(observation: RequestObservation | undefined, error?: unknown): void {
-  try {
-    observation?.end(error);
-  } catch {
-    // An observer's failure never changes the request's outcome.
-  }
 }
 
 function parseResult(method: string, schema: z.ZodType, raw: unknown): unknown {
@@ -543,19 +331,4 @@ function parseResult(method: string, schema: z.ZodType, raw: unknown): unknown {
       "Is the codex binary a different version than the protocol codex-rpc was built for?",
     method,
   );
-}
-
-function delay(ms: number, signal?: AbortSignal): Promise<void> {
-  return new Promise((resolve, reject) => {
-    signal?.throwIfAborted();
-    const timer = setTimeout(() => {
-      signal?.removeEventListener("abort", onAbort);
-      resolve();
-    }, ms);
-    const onAbort = () => {
-      clearTimeout(timer);
-      reject(signal?.reason);
-    };
-    signal?.addEventListener("abort", onAbort, { once: true });
-  });
 }
