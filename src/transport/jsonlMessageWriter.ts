@@ -5,7 +5,8 @@
  */
 import type { Writable } from "node:stream";
 import { callSafely, type CallbackErrorHandler } from "../callbacks.ts";
-import { AbstractMessageWriter, type Message, type MessageWriter } from "vscode-jsonrpc/node";
+import type { Message } from "vscode-jsonrpc/node";
+import { QueuedMessageWriter } from "./queuedMessageWriter.ts";
 
 /** Options of {@link JsonlMessageWriter}. */
 export interface JsonlMessageWriterOptions {
@@ -19,17 +20,7 @@ export interface JsonlMessageWriterOptions {
  * A vscode-jsonrpc `MessageWriter` over a `Writable`: each `write` resolves once the stream has
  * taken its line (and drained, if it was full) and rejects if the stream is closed or failed.
  */
-export class JsonlMessageWriter extends AbstractMessageWriter implements MessageWriter {
-  /** Settles when every write queued so far has settled; never rejects. */
-  private queue: Promise<void> = Promise.resolve();
-  /** Why the stream can take no more writes, once it cannot. */
-  private failure: Error | undefined;
-  private ending = false;
-  private closeFired = false;
-  private readonly reported = new WeakSet<Error>();
-  private errorCount = 0;
-  private writtenCount = 0;
-
+export class JsonlMessageWriter extends QueuedMessageWriter {
   constructor(
     private readonly writable: Writable,
     private readonly options: JsonlMessageWriterOptions = {},
@@ -40,49 +31,20 @@ export class JsonlMessageWriter extends AbstractMessageWriter implements Message
       this.failure ??= error;
       this.report(error);
     });
-    writable.on("close", () => {
-      this.failure ??= new Error("the stream was closed");
-      if (!this.closeFired) {
-        this.closeFired = true;
-        this.fireClose();
-      }
-    });
+    writable.on("close", () => this.onMediumClosed(() => new Error("the stream was closed")));
     if (writable.destroyed) this.failure = new Error("the stream was already destroyed");
   }
 
-  /** Messages handed to the stream so far. */
-  get messagesWritten(): number {
-    return this.writtenCount;
+  protected override serialise(message: Message): string {
+    return `${JSON.stringify(message)}\n`;
   }
 
-  /** Queues one message; resolves once the stream has taken it, rejects (and fires an error) if it cannot. */
-  write(message: Message): Promise<void> {
-    if (this.ending) return Promise.reject(new Error("Cannot write to the peer: the writer was ended."));
-    let line: string;
-    try {
-      line = `${JSON.stringify(message)}\n`;
-    } catch (error) {
-      return Promise.reject(new Error(`Cannot serialise the message: ${(error as Error).message}`, { cause: error }));
-    }
-    const result = this.queue.then(() => this.writeLine(message, line));
-    // The chain goes on after a failed write; each caller sees its own outcome.
-    this.queue = result.then(
-      () => {},
-      () => {},
-    );
-    return result;
+  /** Ends the stream (the peer sees end of input). */
+  protected override endMedium(): void {
+    if (!this.writable.destroyed && !this.writable.writableEnded) this.writable.end();
   }
 
-  /** Ends the stream after the writes queued so far (the peer sees end of input); later writes reject. */
-  end(): void {
-    if (this.ending) return;
-    this.ending = true;
-    void this.queue.then(() => {
-      if (!this.writable.destroyed && !this.writable.writableEnded) this.writable.end();
-    });
-  }
-
-  private writeLine(message: Message, line: string): Promise<void> {
+  protected override writeFrame(message: Message, line: string): Promise<void> {
     const stream = this.writable;
     if (!this.failure && (stream.destroyed || stream.writableEnded)) this.failure = new Error("the stream is closed");
     if (this.failure) return Promise.reject(this.failed(this.failure, message));
@@ -119,23 +81,11 @@ export class JsonlMessageWriter extends AbstractMessageWriter implements Message
         settle(error as Error);
         return;
       }
-      this.writtenCount++;
+      this.countWritten();
       if (!accepted && !settled) {
         drained = false;
         stream.on("drain", onDrain);
       }
     });
-  }
-
-  /** The error a failed write rejects with; the underlying cause is fired once as an error event. */
-  private failed(cause: Error, message: Message): Error {
-    this.report(cause, message);
-    return new Error(`Cannot write to the peer: ${cause.message}`, { cause });
-  }
-
-  private report(error: Error, message?: Message): void {
-    if (this.reported.has(error)) return;
-    this.reported.add(error);
-    this.fireError(error, message, ++this.errorCount);
   }
 }

@@ -4,8 +4,9 @@
  * waiting until the socket has taken its frame, so a slow peer slows the writer instead of
  * growing a buffer without bound.
  */
-import { AbstractMessageWriter, type Message, type MessageWriter } from "vscode-jsonrpc/node";
+import type { Message } from "vscode-jsonrpc/node";
 import type { WebSocket } from "ws";
+import { QueuedMessageWriter } from "./queuedMessageWriter.ts";
 
 /** Options of {@link WebSocketMessageWriter}. */
 export interface WebSocketMessageWriterOptions {
@@ -18,16 +19,7 @@ export interface WebSocketMessageWriterOptions {
  * socket has written its frame and rejects (firing an error event once) if the socket is closed
  * or fails. `end()` closes the socket normally (code 1000) after the writes queued so far.
  */
-export class WebSocketMessageWriter extends AbstractMessageWriter implements MessageWriter {
-  /** Settles when every write queued so far has settled; never rejects. */
-  private queue: Promise<void> = Promise.resolve();
-  private failure: Error | undefined;
-  private ending = false;
-  private closeFired = false;
-  private readonly reported = new WeakSet<Error>();
-  private errorCount = 0;
-  private writtenCount = 0;
-
+export class WebSocketMessageWriter extends QueuedMessageWriter {
   constructor(
     private readonly socket: WebSocket,
     private readonly options: WebSocketMessageWriterOptions = {},
@@ -36,52 +28,26 @@ export class WebSocketMessageWriter extends AbstractMessageWriter implements Mes
     socket.on("error", (error: Error) => {
       this.failure ??= error;
     });
-    socket.on("close", (code: number, reason: Buffer) => {
-      this.failure ??= new Error(`the connection closed (code ${code}${reason.length ? `, ${reason.toString("utf8")}` : ""})`);
-      if (!this.closeFired) {
-        this.closeFired = true;
-        this.fireClose();
-      }
-    });
+    socket.on("close", (code: number, reason: Buffer) =>
+      this.onMediumClosed(() => new Error(`the connection closed (code ${code}${reason.length ? `, ${reason.toString("utf8")}` : ""})`)),
+    );
   }
 
   /** True once `end()` was called. */
   get ended(): boolean {
-    return this.ending;
+    return this.isEnding;
   }
 
-  /** Messages handed to the socket so far. */
-  get messagesWritten(): number {
-    return this.writtenCount;
+  protected override serialise(message: Message): string {
+    return JSON.stringify(message);
   }
 
-  /** Queues one message; resolves once the socket has written it, rejects (and fires an error) if it cannot. */
-  write(message: Message): Promise<void> {
-    if (this.ending) return Promise.reject(new Error("Cannot write to the peer: the writer was ended."));
-    let text: string;
-    try {
-      text = JSON.stringify(message);
-    } catch (error) {
-      return Promise.reject(new Error(`Cannot serialise the message: ${(error as Error).message}`, { cause: error }));
-    }
-    const result = this.queue.then(() => this.writeFrame(message, text));
-    this.queue = result.then(
-      () => {},
-      () => {},
-    );
-    return result;
+  /** Closes the socket normally (code 1000). */
+  protected override endMedium(): void {
+    if (this.socket.readyState === this.socket.OPEN || this.socket.readyState === this.socket.CONNECTING) this.socket.close(1000, "client closed");
   }
 
-  /** Closes the socket normally (code 1000) after the writes queued so far; later writes reject. */
-  end(): void {
-    if (this.ending) return;
-    this.ending = true;
-    void this.queue.then(() => {
-      if (this.socket.readyState === this.socket.OPEN || this.socket.readyState === this.socket.CONNECTING) this.socket.close(1000, "client closed");
-    });
-  }
-
-  private writeFrame(message: Message, text: string): Promise<void> {
+  protected override writeFrame(message: Message, text: string): Promise<void> {
     if (!this.failure && this.socket.readyState !== this.socket.OPEN) this.failure = new Error("the connection is not open");
     if (this.failure) return Promise.reject(this.failed(this.failure, message));
     this.options.onMessageWritten?.(message, text);
@@ -104,18 +70,7 @@ export class WebSocketMessageWriter extends AbstractMessageWriter implements Mes
         settle(error as Error);
         return;
       }
-      this.writtenCount++;
+      this.countWritten();
     });
-  }
-
-  private failed(cause: Error, message: Message): Error {
-    this.report(cause, message);
-    return new Error(`Cannot write to the peer: ${cause.message}`, { cause });
-  }
-
-  private report(error: Error, message?: Message): void {
-    if (this.reported.has(error)) return;
-    this.reported.add(error);
-    this.fireError(error, message, ++this.errorCount);
   }
 }
