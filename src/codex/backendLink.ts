@@ -39,6 +39,8 @@ export interface LinkHooks {
   readonly onMessageRead?: (message: unknown, text: string) => void;
   readonly onMessageWritten?: (message: unknown, text: string) => void;
   readonly onStderrLine?: (line: string) => void;
+  /** Receives what the hooks throw (they never break the transport). */
+  readonly onCallbackError?: CallbackErrorHandler;
 }
 
 /** Spawns the app-server with piped stdio; never throws for a spawn failure (the link ends at once). */
@@ -50,8 +52,6 @@ export function spawnLink(
     readonly spawn?: SpawnFunction;
     /** Removes secrets from the stderr tail and excerpts of bad lines, before they are cut. */
     readonly redact?: (text: string) => string;
-    /** Receives what the hooks throw (they never break the transport). */
-    readonly onCallbackError?: CallbackErrorHandler;
   },
 ): BackendLink {
   const transport = startChildProcess({
@@ -129,6 +129,7 @@ export async function connectLink(endpoint: Exclude<BackendEndpoint, { kind: "st
         ...(options.onMessageRead ? { onMessageRead: options.onMessageRead } : {}),
         ...(options.onMessageWritten ? { onMessageWritten: options.onMessageWritten } : {}),
         ...(options.redact ? { redact: options.redact } : {}),
+        ...(options.onCallbackError ? { onCallbackError: options.onCallbackError } : {}),
         ...(options.signal ? { signal: options.signal } : {}),
       });
     } catch (error) {

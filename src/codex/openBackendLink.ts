@@ -61,5 +61,6 @@ export function connectBackendLink(
     signal: options.signal,
     onSecrets: (secrets) => options.setRedactor(redactorWith(secrets)),
     redact: options.redact,
+    ...(config.onCallbackError ? { onCallbackError: config.onCallbackError } : {}),
   });
 }

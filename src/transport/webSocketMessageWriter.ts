@@ -6,12 +6,15 @@
  */
 import type { Message } from "vscode-jsonrpc/node";
 import type { WebSocket } from "ws";
+import { callSafely, type CallbackErrorHandler } from "../callbacks.ts";
 import { QueuedMessageWriter } from "./queuedMessageWriter.ts";
 
 /** Options of {@link WebSocketMessageWriter}. */
 export interface WebSocketMessageWriterOptions {
   /** Called with each message and its frame text just before it is sent, for traffic taps; keep it cheap. */
   readonly onMessageWritten?: (message: unknown, text: string) => void;
+  /** Receives what `onMessageWritten` throws; default: a process warning, once. The message is sent either way. */
+  readonly onCallbackError?: CallbackErrorHandler;
 }
 
 /**
@@ -50,7 +53,7 @@ export class WebSocketMessageWriter extends QueuedMessageWriter {
   protected override writeFrame(message: Message, text: string): Promise<void> {
     if (!this.failure && this.socket.readyState !== this.socket.OPEN) this.failure = new Error("the connection is not open");
     if (this.failure) return Promise.reject(this.failed(this.failure, message));
-    this.options.onMessageWritten?.(message, text);
+    if (this.options.onMessageWritten) callSafely("onMessageWritten", this.options.onMessageWritten, this.options.onCallbackError, message, text);
     return new Promise<void>((resolve, reject) => {
       let settled = false;
       const settle = (error?: Error | null): void => {

@@ -42,6 +42,8 @@ export interface WebSocketTransportOptions {
   readonly redact?: WebSocketMessageReaderOptions["redact"];
   /** Passed to the writer: sees each message written and its frame text. */
   readonly onMessageWritten?: WebSocketMessageWriterOptions["onMessageWritten"];
+  /** Receives what the reader's and writer's callbacks throw; default: a process warning, once per callback. */
+  readonly onCallbackError?: WebSocketMessageWriterOptions["onCallbackError"];
   /** Gives up the handshake (failure `aborted`); no effect once the link is open. */
   readonly signal?: AbortSignal;
 }
@@ -172,8 +174,12 @@ function openTransport(socket: WebSocket, options: WebSocketTransportOptions, ra
     ...(options.checkMessage ? { checkMessage: options.checkMessage } : {}),
     ...(options.onMessageRead ? { onMessageRead: options.onMessageRead } : {}),
     ...(options.redact ? { redact: options.redact } : {}),
+    ...(options.onCallbackError ? { onCallbackError: options.onCallbackError } : {}),
   });
-  const writer = new WebSocketMessageWriter(socket, options.onMessageWritten ? { onMessageWritten: options.onMessageWritten } : {});
+  const writer = new WebSocketMessageWriter(socket, {
+    ...(options.onMessageWritten ? { onMessageWritten: options.onMessageWritten } : {}),
+    ...(options.onCallbackError ? { onCallbackError: options.onCallbackError } : {}),
+  });
   let closeInfo: WebSocketCloseInfo | undefined;
   let lastError: Error | undefined;
   let cutReason: string | undefined;

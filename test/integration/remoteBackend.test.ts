@@ -92,6 +92,21 @@ describe("backends on listening app-servers", { timeout: 120_000 }, () => {
     await made.close();
   });
 
+  it("a traffic callback that throws on every message breaks nothing over ws://: both turns complete, each error reaches onCallbackError", async () => {
+    const listening = await server();
+    const caught: string[] = [];
+    const made = factory({
+      endpoint: listening.endpoint,
+      onTraffic: () => {
+        throw new Error("tap broken");
+      },
+      onCallbackError: (_error, name) => caught.push(name),
+    });
+    await twoTurns(made);
+    assert.ok(caught.length > 10, `caught ${caught.length} callback errors`);
+    await made.close();
+  });
+
   it("holds a conversation with a token file (read when connecting)", async () => {
     const listening = await server({ auth: { tokenFile } });
     const made = factory({ endpoint: listening.endpoint, auth: { tokenFile } });

@@ -116,6 +116,24 @@ describe("connectWebSocket", () => {
     await transport.closed;
   });
 
+  it("a traffic callback that throws neither fails the write nor loses the frame; the error goes to onCallbackError", TIMEOUT, async () => {
+    const peer = await startPeer();
+    const caught: string[] = [];
+    const transport = await connectWebSocket({
+      url: peer.url,
+      onMessageWritten: () => {
+        throw new Error("tap broken");
+      },
+      onCallbackError: (_error, name) => caught.push(name),
+    });
+    const { socket, frames } = await peer.connection();
+    await transport.writer.write({ jsonrpc: "2.0", id: 1, method: "m" } as Message);
+    await until(() => frames.length === 1);
+    assert.deepEqual(caught, ["onMessageWritten"]);
+    socket.close();
+    await transport.closed;
+  });
+
   it("reports a binary, non-JSON or batch frame as an error and goes on reading", TIMEOUT, async () => {
     const peer = await startPeer();
     const transport = await connectWebSocket({ url: peer.url, checkMessage: (m) => ("bad" in (m as object) ? "refused by check" : undefined) });
