@@ -129,7 +129,7 @@ function heapCell(traces: readonly HeapTrace[]): string {
 
 function throughputTable(results: readonly ThroughputResult[]): string[] {
   const out = [
-    "| stream | floor: split + JSON.parse | codex-rpc: reader + envelope + vscode-jsonrpc + zod | codex-rpc / floor | heap, floor | heap, codex-rpc | goal |",
+    "| stream | floor: split + JSON.parse | codex-rpc: reader + envelope + connection + schema checks | codex-rpc / floor | heap, floor | heap, codex-rpc | goal |",
     "|---|---|---|---|---|---|---|",
   ];
   for (const result of results) {
@@ -232,7 +232,7 @@ export function renderReport(results: BenchResults): string {
     ...throughputTable(results.throughput),
     "",
     "A fixture process writes a pre-built stream to its stdout as fast as the pipe takes it; each side reads it from a pipe in this process. " +
-      "codex-rpc: `startChildProcess` (JsonlMessageReader with `checkEnvelope`) → `ProtocolConnection` (vscode-jsonrpc) → the zod schema of every notification → a listener. " +
+      "codex-rpc: `startChildProcess` (JsonlMessageReader with `checkEnvelope`) → `ProtocolConnection` (its own dispatch over the vscode-jsonrpc reader) → the schema of every notification (compiled checks, zod to explain a refusal) → a listener. " +
       "The floor: split on `\\n` and `JSON.parse`, in one loop. Heap: growth after the stream (GC'd, reader still open) and peak during it, over the heap before it.",
     "",
     "## Scale",

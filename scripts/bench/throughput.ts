@@ -2,7 +2,7 @@
  * Transport and protocol throughput: a fixture process writes a pre-built stream of app-server
  * notifications to its stdout as fast as the pipe takes it. codex-rpc reads it through the
  * transport it uses for codex (startChildProcess: JsonlMessageReader with the envelope check),
- * the vscode-jsonrpc connection (ProtocolConnection) and the zod schemas of the notifications;
+ * ProtocolConnection (dispatch over the vscode-jsonrpc reader) and the notification schemas (compiled checks);
  * the floor splits the same bytes on newlines and JSON.parses each line in one loop.
  */
 import { spawn } from "node:child_process";
