@@ -43,6 +43,17 @@ export interface LinkHooks {
   readonly onCallbackError?: CallbackErrorHandler;
 }
 
+/** The hooks both kinds of link hand to their reader and writer, the ones given and no others. */
+function readerWriterHooks(hooks: LinkHooks & { readonly redact?: ((text: string) => string) | undefined }) {
+  return {
+    ...(hooks.checkMessage ? { checkMessage: hooks.checkMessage } : {}),
+    ...(hooks.onMessageRead ? { onMessageRead: hooks.onMessageRead } : {}),
+    ...(hooks.onMessageWritten ? { onMessageWritten: hooks.onMessageWritten } : {}),
+    ...(hooks.redact ? { redact: hooks.redact } : {}),
+    ...(hooks.onCallbackError ? { onCallbackError: hooks.onCallbackError } : {}),
+  };
+}
+
 /** Spawns the app-server with piped stdio; never throws for a spawn failure (the link ends at once). */
 export function spawnLink(
   binary: ResolvedCodexBinary,
@@ -58,13 +69,9 @@ export function spawnLink(
     command: binary.path,
     args,
     env,
-    ...(hooks.checkMessage ? { checkMessage: hooks.checkMessage } : {}),
-    ...(hooks.onMessageRead ? { onMessageRead: hooks.onMessageRead } : {}),
-    ...(hooks.onMessageWritten ? { onMessageWritten: hooks.onMessageWritten } : {}),
+    ...readerWriterHooks(hooks),
     ...(hooks.onStderrLine ? { onStderrLine: hooks.onStderrLine } : {}),
     ...(hooks.spawn ? { spawn: hooks.spawn } : {}),
-    ...(hooks.redact ? { redact: hooks.redact } : {}),
-    ...(hooks.onCallbackError ? { onCallbackError: hooks.onCallbackError } : {}),
   });
   return {
     reader: transport.reader,
@@ -125,11 +132,7 @@ export async function connectLink(endpoint: Exclude<BackendEndpoint, { kind: "st
         ...(endpoint.kind === "unix" ? { socketPath: endpoint.socketPath } : {}),
         ...(credentials.authorization ? { headers: { Authorization: credentials.authorization } } : {}),
         handshakeTimeoutMs: Math.min(DEFAULT_HANDSHAKE_TIMEOUT_MS, Math.max(1, options.deadlineAt - Date.now())),
-        ...(options.checkMessage ? { checkMessage: options.checkMessage } : {}),
-        ...(options.onMessageRead ? { onMessageRead: options.onMessageRead } : {}),
-        ...(options.onMessageWritten ? { onMessageWritten: options.onMessageWritten } : {}),
-        ...(options.redact ? { redact: options.redact } : {}),
-        ...(options.onCallbackError ? { onCallbackError: options.onCallbackError } : {}),
+        ...readerWriterHooks(options),
         ...(options.signal ? { signal: options.signal } : {}),
       });
     } catch (error) {

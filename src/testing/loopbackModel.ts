@@ -6,7 +6,7 @@
 import { once } from "node:events";
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
-import { brotliDecompressSync, gunzipSync, inflateSync } from "node:zlib";
+import { commandOutput, contentText, decodeBody, exampleForSchema, functionOutputText, isRecord, splitText, tokenCount, unescapeXml } from "./loopbackModelText.ts";
 
 /** One `POST /v1/responses` as codex sent it, parsed for assertions and responders. */
 export interface LoopbackModelRequest {
@@ -315,118 +315,16 @@ function streamReply(res: ServerResponse, request: LoopbackModelRequest, steps: 
 }
 
 /** A value fitting simple JSON schemas: enums take their first value, objects fill every property. */
-function exampleForSchema(schema: unknown): unknown {
-  if (!isRecord(schema)) return null;
-  if (Array.isArray(schema["enum"]) && schema["enum"].length > 0) return schema["enum"][0];
-  if ("const" in schema) return schema["const"];
-  for (const key of ["anyOf", "oneOf", "allOf"] as const) {
-    const options = schema[key];
-    if (Array.isArray(options) && options.length > 0) return exampleForSchema(options[0]);
-  }
-  const declared = schema["type"];
-  const type = Array.isArray(declared) ? (declared.find((t) => t !== "null") ?? declared[0]) : declared;
-  switch (type) {
-    case "string":
-      return "example";
-    case "number":
-    case "integer":
-      return 1;
-    case "boolean":
-      return true;
-    case "array":
-      return [];
-    case "null":
-      return null;
-    case "object":
-    case undefined: {
-      const properties = isRecord(schema["properties"]) ? schema["properties"] : undefined;
-      if (type === undefined && properties === undefined) return null;
-      const value: Record<string, unknown> = {};
-      for (const [name, property] of Object.entries(properties ?? {})) value[name] = exampleForSchema(property);
-      return value;
-    }
-    default:
-      return null;
-  }
-}
-
-function splitText(text: string, parts: number): string[] {
-  const chars = Array.from(text);
-  const count = Math.min(Math.max(0, Math.floor(parts)), chars.length);
-  const pieces: string[] = [];
-  for (let i = 0; i < count; i++) {
-    pieces.push(chars.slice(Math.floor((i * chars.length) / count), Math.floor(((i + 1) * chars.length) / count)).join(""));
-  }
-  return pieces;
-}
-
-function contentText(content: unknown): string {
-  if (typeof content === "string") return content;
-  if (!Array.isArray(content)) return "";
-  return content
-    .filter((part): part is Record<string, unknown> => isRecord(part) && typeof part["text"] === "string")
-    .map((part) => part["text"] as string)
-    .join("\n");
-}
-
-// exec_command answers with a string; other tools may answer with content items.
-function functionOutputText(output: unknown): string {
-  if (typeof output === "string") return output;
-  if (Array.isArray(output)) return contentText(output);
-  if (isRecord(output) && typeof output["content"] === "string") return output["content"];
-  return output === undefined ? "" : JSON.stringify(output);
-}
-
-// exec_command reports "Chunk ID: ..\nWall time: ..\nProcess exited with code N\n..\nOutput:\n<output>"
-// (apply_patch through it nests a second such header); the headers vary from run to run, the output does not.
-function commandOutput(text: string): string {
-  for (let depth = 0; depth < 3; depth++) {
-    const marker = /(?:^|\n)Output:\n/.exec(text);
-    if (!marker || !/^(Chunk ID|Wall time|Exit code|Process )/m.test(text.slice(0, marker.index))) break;
-    text = text.slice(marker.index + marker[0].length);
-  }
-  return text;
-}
-
-function tokenCount(text: string): number {
-  return Math.max(1, Math.ceil(text.length / 4));
-}
-
-function unescapeXml(text: string): string {
-  return text.replace(/&(lt|gt|quot|apos|amp);/g, (_, name: string) => ({ lt: "<", gt: ">", quot: '"', apos: "'", amp: "&" })[name] ?? "");
-}
-
 async function readBody(req: IncomingMessage): Promise<Buffer> {
   const chunks: Buffer[] = [];
   for await (const chunk of req) chunks.push(chunk as Buffer);
   return Buffer.concat(chunks);
 }
 
-function decodeBody(raw: Buffer, encoding: string | undefined): Buffer {
-  switch (encoding?.trim().toLowerCase()) {
-    case undefined:
-    case "":
-    case "identity":
-      return raw;
-    case "gzip":
-      return gunzipSync(raw);
-    case "deflate":
-      return inflateSync(raw);
-    case "br":
-      return brotliDecompressSync(raw);
-    default:
-      throw new Error(`unsupported content-encoding ${encoding}`);
-  }
-}
-
 function sendJson(res: ServerResponse, status: number, value: unknown): void {
   const text = JSON.stringify(value);
   res.writeHead(status, { "content-type": "application/json", "content-length": Buffer.byteLength(text) });
   res.end(text);
-}
-
-function isRecord(value: unknown): value is Record<string, unknown> {
-  return typeof value === "object" && value !== null && !Array.isArray(value);
 }
 
 function errorMessage(error: unknown): string {
