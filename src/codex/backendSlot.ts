@@ -4,6 +4,7 @@
  * gone (process exited, connection lost, start failed), the next use replaces it with a new
  * backend of the same config, so a conversation stays with its slot, never moves to another.
  */
+import { callSafely } from "../callbacks.ts";
 import { AgentError } from "../errors.ts";
 import { CodexBackend, type CodexBackendConfig } from "./codexBackend.ts";
 
@@ -119,10 +120,7 @@ export class BackendSlot {
   }
 
   private reportDown(backend: CodexBackend, error: AgentError): void {
-    try {
-      this.options.onDown?.(backend, error);
-    } catch {
-      // A caller's callback that throws must not break placement or the turn that noticed.
-    }
+    // Through the shared guard: a callback that throws must not break placement or the turn that noticed.
+    callSafely("onBackendDown", this.options.onDown, this.config.onCallbackError, backend, error);
   }
 }

@@ -4,6 +4,7 @@
  * thread id (one runner per thread), and fails everything pending at once if the process dies,
  * or once it is retired for having stopped answering.
  */
+import { callSafely } from "../callbacks.ts";
 import type { Disposable } from "vscode-jsonrpc/node";
 import { AgentError, BackendExitedError, BackendRetiredError, type ProcessExitInfo } from "../errors.ts";
 import { guardCallback } from "../callbacks.ts";
@@ -392,11 +393,7 @@ export class CodexBackend implements AsyncDisposable {
     this.serverVersionValue = version;
     if (!warning) return;
     this.warningsValue.push(warning);
-    try {
-      this.config.onWarning?.(warning);
-    } catch {
-      // A caller's callback that throws never breaks the backend.
-    }
+    callSafely("onWarning", this.config.onWarning, this.config.onCallbackError, warning);
   }
 
   /** `text` with the secrets this backend knows of (its child's environment, credential shapes) replaced. */
